@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { requireAdminToken } from './auth';
+import type { ApiContext } from './context';
+import { errorHandler, notFoundHandler } from './errors';
+import { codecRoutes } from './routes/codec';
+import { healthRoutes } from './routes/health';
+import { smokeRoutes } from './routes/smoke';
+
+const REQUEST_ID = /^[\w.-]{8,128}$/;
+
+export function createApp(ctx: ApiContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Paths only: query strings can carry OAuth codes and personal data.
+      serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }) },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+  app.use(express.json({ limit: '256kb' }));
+
+  app.use(healthRoutes(ctx));
+  app.use(codecRoutes(ctx));
+
+  const api = express.Router();
+  api.use(requireAdminToken(ctx.config.ADMIN_API_TOKEN));
+  api.use(smokeRoutes(ctx));
+  app.use('/api', api);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(ctx.logger));
+  return app;
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the service reads, validated once at start. A bad or missing value stops the process
+ * with a message naming the variable (see `ConfigError`). Defaults describe the embedded dev stack.
+ */
+const port = z.coerce.number().int().min(1).max(65_535);
+const url = z.url({ protocol: /^https?$/ });
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** `ENCRYPTION_KEYS` = "id1:base64key,id2:base64key"; the first key encrypts, all of them decrypt. */
+const encryptionKeys = z
+  .string()
+  .min(1)
+  .transform((raw, ctx) => {
+    const keys: { id: string; key: Buffer }[] = [];
+    for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [id, material] = part.split(':');
+      const key = material ? Buffer.from(material, 'base64') : Buffer.alloc(0);
+      if (!id || !/^[A-Za-z0-9_-]{1,64}$/.test(id) || key.length !== 32) {
+        ctx.addIssue({ code: 'custom', message: 'expected "keyId:<32 bytes in base64>" entries separated by commas' });
+        return z.NEVER;
+      }
+      keys.push({ id, key });
+    }
+    if (keys.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'at least one key is required' });
+      return z.NEVER;
+    }
+    return keys;
+  });
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: port.default(3000),
+  PUBLIC_BASE_URL: url.optional(),
+  ADMIN_API_TOKEN: z.string().min(24, 'must be at least 24 characters'),
+  ENCRYPTION_KEYS: encryptionKeys,
+  TEMPORAL_ADDRESS: z.string().regex(/^[\w.-]+:\d+$/, 'expected host:port').default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('adtrack'),
+  TEMPORAL_UI_URL: url.default('http://localhost:8233'),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// URI').default('mongodb://127.0.0.1:27017/adtrack'),
+  CORS_SITE_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  PLAN_TIER: z.enum(['professional', 'enterprise']).default('professional'),
+  SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
+  OWN_SHORTENER_DOMAIN: z.string().default(''),
+  LANDING_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
+
+  FACEBOOK_GRAPH_URL: url.default('https://graph.facebook.com'),
+  FACEBOOK_API_VERSION: z.string().regex(/^v\d+\.0$/).default('v25.0'),
+  FACEBOOK_APP_ID: z.string().default(''),
+  FACEBOOK_APP_SECRET: z.string().default(''),
+  FACEBOOK_WEBHOOK_VERIFY_TOKEN: z.string().default(''),
+
+  GOOGLE_ADS_API_URL: url.default('https://googleads.googleapis.com'),
+  GOOGLE_ADS_API_VERSION: z.string().regex(/^v\d+$/).default('v22'),
+  GOOGLE_OAUTH_TOKEN_URL: url.default('https://oauth2.googleapis.com/token'),
+  GOOGLE_CLIENT_ID: z.string().default(''),
+  GOOGLE_CLIENT_SECRET: z.string().default(''),
+  GOOGLE_DEVELOPER_TOKEN: z.string().default(''),
+  GOOGLE_LOGIN_CUSTOMER_ID: z.string().regex(/^\d*$/).default(''),
+  GOOGLE_LEAD_WEBHOOK_KEY: z.string().default(''),
+
+  LINKEDIN_API_URL: url.default('https://api.linkedin.com'),
+  LINKEDIN_OAUTH_URL: url.default('https://www.linkedin.com'),
+  LINKEDIN_API_VERSION: z.string().regex(/^\d{6}$/).default('202608'),
+  LINKEDIN_CLIENT_ID: z.string().default(''),
+  LINKEDIN_CLIENT_SECRET: z.string().default(''),
+
+  /** Set by the dev launcher: the sandboxes' control APIs, for the demo seeding. */
+  SANDBOX_MODE: bool.default(false),
+});
+
+export type Env = z.input<typeof envSchema>;
+export type Config = z.output<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = envSchema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => ({
+      variable: String(issue.path[0] ?? '(unknown)'),
+      message: issue.code === 'invalid_type' && issue.input === undefined ? 'is required but missing' : issue.message,
+    })),
+  );
+}
+
+/** Names of every variable the service reads (docker-compose is checked against this list). */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+
+/** Loads config or exits the process with the problems listed, for entry points. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,38 @@
+import mongoose, { type Connection } from 'mongoose';
+import { createModels, type Models } from './models';
+
+export interface Database {
+  connection: Connection;
+  models: Models;
+  close(): Promise<void>;
+  ping(): Promise<boolean>;
+}
+
+/**
+ * One connection per process. Works unchanged against FerretDB (the embedded default) and MongoDB:
+ * no multi-document transactions, no change streams, deterministic `_id`s and upserts for idempotency.
+ */
+export async function connectDatabase(uri: string, options: { dbName?: string } = {}): Promise<Database> {
+  const connection = mongoose.createConnection(uri, {
+    ...(options.dbName ? { dbName: options.dbName } : {}),
+    serverSelectionTimeoutMS: 10_000,
+    autoIndex: false,
+    autoCreate: true,
+  });
+  await connection.asPromise();
+  const models = createModels(connection);
+  await Promise.all(Object.values(models).map((model) => model.createIndexes()));
+  return {
+    connection,
+    models,
+    close: () => connection.close(),
+    async ping() {
+      try {
+        await connection.db!.command({ ping: 1 });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}

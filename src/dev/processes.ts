@@ -1,0 +1,182 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+/** A supervised child process: started in its own process group so stopping it stops its children too. */
+export interface Supervised {
+  name: string;
+  child: ChildProcess;
+  /** Resolves when the process has exited. */
+  exited: Promise<number | null>;
+  stop(graceMs?: number): Promise<void>;
+}
+
+export function supervise(
+  name: string,
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; logFile?: string; onOutput?: (line: string) => void } = {},
+): Supervised {
+  const logStream = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const forward = (chunk: Buffer) => {
+    logStream?.write(chunk);
+    if (options.onOutput) for (const line of chunk.toString().split('\n')) if (line.trim()) options.onOutput(line);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
+      logStream?.end();
+      resolve(code);
+    });
+    child.once('error', () => resolve(-1));
+  });
+  let exitedAlready = false;
+  void exited.then(() => (exitedAlready = true));
+
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  return {
+    name,
+    child,
+    exited,
+    async stop(graceMs = 10_000) {
+      if (exitedAlready) return;
+      signalGroup('SIGTERM');
+      const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+      // Children of the process (if any) go with the group.
+      signalGroup('SIGKILL');
+    },
+  };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function portIsOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    socket.setTimeout(1_000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Polls `check` until it is true or the deadline passes; fails with what it was waiting for. */
+export async function waitFor(what: string, check: () => Promise<boolean>, options: { timeoutMs?: number; intervalMs?: number; exited?: Promise<unknown> } = {}): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  let processExited = false;
+  void options.exited?.then(() => (processExited = true));
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    if (processExited) throw new Error(`${what}: the process exited before it became ready`);
+    await new Promise((r) => setTimeout(r, options.intervalMs ?? 250));
+  }
+  throw new Error(`${what}: not ready after ${Math.round((options.timeoutMs ?? 60_000) / 1000)} s`);
+}
+
+export interface FerretDbOptions {
+  binary: string;
+  port: number;
+  dataDir: string;
+  logFile?: string;
+}
+
+export async function startFerretDb(options: FerretDbOptions): Promise<Supervised & { uri: string }> {
+  const sqliteDir = path.join(options.dataDir, 'sqlite');
+  const stateDir = path.join(options.dataDir, 'state');
+  fs.mkdirSync(sqliteDir, { recursive: true });
+  fs.mkdirSync(stateDir, { recursive: true });
+  const proc = supervise(
+    'ferretdb',
+    options.binary,
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${sqliteDir}/`,
+      `--state-dir=${stateDir}`,
+      `--listen-addr=127.0.0.1:${options.port}`,
+      `--debug-addr=127.0.0.1:${await freePort()}`,
+      '--telemetry=disable',
+      '--log-level=WARN',
+    ],
+    { logFile: options.logFile },
+  );
+  await waitFor('FerretDB', () => portIsOpen(options.port), { timeoutMs: 60_000, exited: proc.exited });
+  return { ...proc, uri: `mongodb://127.0.0.1:${options.port}/` };
+}
+
+export interface TemporalDevServerOptions {
+  binary: string;
+  port: number;
+  uiPort?: number;
+  dbFile?: string;
+  namespace?: string;
+  codecEndpoint?: string;
+  extraArgs?: string[];
+  logFile?: string;
+}
+
+export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<Supervised & { address: string }> {
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--http-port',
+    String(await freePort()),
+    '--metrics-port',
+    String(await freePort()),
+    '--log-level',
+    'warn',
+    ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
+    ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
+    ...(options.namespace && options.namespace !== 'default' ? ['--namespace', options.namespace] : []),
+    ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
+    ...(options.extraArgs ?? []),
+  ];
+  if (options.dbFile) fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
+  const proc = supervise('temporal', options.binary, args, { logFile: options.logFile });
+  const address = `127.0.0.1:${options.port}`;
+  await waitFor(
+    'Temporal dev server',
+    async () => {
+      if (!(await portIsOpen(options.port))) return false;
+      // The port opens before the frontend serves; ask the CLI's own health check.
+      const health = supervise('temporal-health', options.binary, ['operator', 'cluster', 'health', '--address', address]);
+      return (await health.exited) === 0;
+    },
+    { timeoutMs: 120_000, intervalMs: 500, exited: proc.exited },
+  );
+  return { ...proc, address };
+}

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { ensureTools } from '../../src/dev/tools';
+import { freePort, startFerretDb, startTemporalDevServer, type Supervised } from '../../src/dev/processes';
+import { devServerSearchAttributeArgs } from '../../src/temporal/search-attributes';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    mongoUri: string;
+    temporalCliPath: string;
+  }
+}
+
+/**
+ * One real Temporal dev server and one real FerretDB for the whole integration run, on free ports
+ * with throw-away data folders. `TEMPORAL_ADDRESS` / `MONGODB_URI` point the run at existing ones.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const started: Supervised[] = [];
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'adtrack-test-'));
+  const tools = await ensureTools((line) => console.log(line), {
+    temporal: true,
+    ferretdb: !process.env.MONGODB_URI,
+  });
+
+  let temporalAddress = process.env.TEMPORAL_ADDRESS;
+  if (!temporalAddress) {
+    const temporal = await startTemporalDevServer({
+      binary: tools.temporal,
+      port: await freePort(),
+      extraArgs: [
+        ...devServerSearchAttributeArgs(),
+        // Small histories in tests, so continue-as-new paths really run.
+        '--dynamic-config-value',
+        'limit.historyCount.suggestContinueAsNew=400',
+      ],
+      logFile: path.join(dataDir, 'temporal.log'),
+    });
+    started.push(temporal);
+    temporalAddress = temporal.address;
+  }
+
+  let mongoUri = process.env.MONGODB_URI;
+  if (!mongoUri) {
+    const ferret = await startFerretDb({
+      binary: tools.ferretdb,
+      port: await freePort(),
+      dataDir: path.join(dataDir, 'ferretdb'),
+      logFile: path.join(dataDir, 'ferretdb.log'),
+    });
+    started.push(ferret);
+    mongoUri = ferret.uri;
+  }
+
+  project.provide('temporalAddress', temporalAddress);
+  project.provide('mongoUri', mongoUri);
+  project.provide('temporalCliPath', tools.temporal);
+
+  return async () => {
+    await Promise.all(started.reverse().map((proc) => proc.stop()));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+}
