@@ -23,7 +23,8 @@ export async function createTemporalClient(options: TemporalClientOptions): Prom
 export async function temporalIsServing(connection: Connection): Promise<boolean> {
   try {
     const response = await connection.healthService.check({});
-    return response.status === 1;
+    // 1 = SERVING (grpc.health.v1.HealthCheckResponse.ServingStatus)
+    return Number(response.status) === 1;
   } catch {
     return false;
   }

@@ -140,7 +140,7 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${options.what ?? 'condition'}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${options.what ?? 'condition'}${last instanceof Error ? `: ${last.message}` : ''}`);
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 200));
   }
 }

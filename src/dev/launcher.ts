@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../config';
+import { devServerSearchAttributeArgs } from '../temporal/search-attributes';
+import { loadOrCreateDevSecrets } from './dev-secrets';
+import { portIsOpen, startFerretDb, startTemporalDevServer, supervise, waitFor, type Supervised } from './processes';
+import { ensureTools, PROJECT_ROOT } from './tools';
+
+/**
+ * `npm start`: the whole stack on its embedded default, as supervised child processes — FerretDB,
+ * the Temporal dev server with its Web UI, the network sandboxes, the worker and the API — each
+ * awaited until healthy. Ctrl-C / SIGTERM stops them all, in reverse order, leaving nothing behind.
+ */
+const DATA_DIR = path.resolve(process.env.ADTRACK_DATA_DIR ?? path.join(PROJECT_ROOT, '.data'));
+const LOG_DIR = path.join(DATA_DIR, 'logs');
+const say = (line: string) => console.log(`[adtrack] ${line}`);
+
+const running: Supervised[] = [];
+let shuttingDown = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    say('stopping…');
+    for (const proc of [...running].reverse()) {
+      await proc.stop();
+      say(`  ${proc.name} stopped`);
+    }
+  }
+  process.exit(code);
+}
+
+function watch(proc: Supervised): Supervised {
+  running.push(proc);
+  void proc.exited.then((code) => {
+    if (shuttingDown) return;
+    say(`${proc.name} exited unexpectedly (code ${code}); see ${path.join(LOG_DIR, `${proc.name}.log`)}`);
+    void shutdown(1);
+  });
+  return proc;
+}
+
+async function main(): Promise<void> {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
+  fs.mkdirSync(LOG_DIR, { recursive: true });
+  const secrets = loadOrCreateDevSecrets(DATA_DIR);
+  const env: NodeJS.ProcessEnv = {
+    NODE_ENV: 'development',
+    ADMIN_API_TOKEN: secrets.adminToken,
+    ENCRYPTION_KEYS: secrets.encryptionKeys,
+    ...process.env,
+  };
+  const port = Number(env.PORT ?? 3000);
+  const externalTemporal = Boolean(process.env.TEMPORAL_ADDRESS);
+  const externalMongo = Boolean(process.env.MONGODB_URI);
+  env.TEMPORAL_ADDRESS ??= '127.0.0.1:7233';
+  env.MONGODB_URI ??= 'mongodb://127.0.0.1:27017/adtrack';
+
+  // Validate before launching anything: a bad value stops here, naming the variable.
+  const config = loadConfig(env);
+  for (const [what, p] of [['API', port], ['Temporal', 7233], ['Temporal Web UI', 8233], ['FerretDB', 27017]] as const) {
+    if ((what === 'Temporal' || what === 'Temporal Web UI') && externalTemporal) continue;
+    if (what === 'FerretDB' && externalMongo) continue;
+    if (await portIsOpen(p)) throw new Error(`Port ${p} (${what}) is already in use; stop what holds it or change the configuration.`);
+  }
+
+  const tools = await ensureTools(say, { temporal: !externalTemporal, ferretdb: !externalMongo });
+  if (!externalMongo) {
+    say('starting FerretDB (MongoDB wire protocol, SQLite under .data/ferretdb)…');
+    watch(await startFerretDb({ binary: tools.ferretdb, port: 27017, dataDir: path.join(DATA_DIR, 'ferretdb'), logFile: path.join(LOG_DIR, 'ferretdb.log') }));
+  }
+  if (!externalTemporal) {
+    say('starting the Temporal dev server (SQLite under .data/temporal.sqlite, Web UI on 8233)…');
+    watch(
+      await startTemporalDevServer({
+        binary: tools.temporal,
+        port: 7233,
+        uiPort: 8233,
+        dbFile: path.join(DATA_DIR, 'temporal.sqlite'),
+        namespace: config.TEMPORAL_NAMESPACE,
+        codecEndpoint: `http://localhost:${port}/codec`,
+        extraArgs: devServerSearchAttributeArgs(),
+        logFile: path.join(LOG_DIR, 'temporal.log'),
+      }),
+    );
+  }
+
+  const node = (name: string, entry: string) =>
+    watch(supervise(name, process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, entry)], { env, cwd: PROJECT_ROOT, logFile: path.join(LOG_DIR, `${name}.log`) }));
+
+  say('starting the worker…');
+  const worker = node('worker', 'src/temporal/worker-main.ts');
+  const workerLog = path.join(LOG_DIR, 'worker.log');
+  const logStart = fs.existsSync(workerLog) ? fs.statSync(workerLog).size : 0;
+  await waitFor('worker', async () => fs.existsSync(workerLog) && fs.readFileSync(workerLog, 'utf8').slice(logStart).includes('"worker started"'), { timeoutMs: 120_000, exited: worker.exited });
+  say('starting the API…');
+  const api = node('api', 'src/api/main.ts');
+  await waitFor(
+    'API',
+    async () => {
+      try {
+        return (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
+      } catch {
+        return false;
+      }
+    },
+    { timeoutMs: 60_000, exited: api.exited },
+  );
+
+  console.log(`
+  adtrack is running
+    API            http://localhost:${port}        (GET /readyz, /api/* with the admin token)
+    Temporal UI    ${externalTemporal ? '(external Temporal)' : 'http://localhost:8233'}
+    Temporal gRPC  ${env.TEMPORAL_ADDRESS}
+    MongoDB wire   ${externalMongo ? '(external database)' : 'mongodb://127.0.0.1:27017/adtrack'}
+    Logs           ${LOG_DIR}
+    Admin token    ${secrets.adminToken === env.ADMIN_API_TOKEN ? secrets.adminToken : '(from ADMIN_API_TOKEN)'}
+
+  Try: curl -H "Authorization: Bearer <admin token>" http://localhost:${port}/api/accounts
+  Ctrl-C stops everything.
+`);
+}
+
+main().catch(async (error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error(`[adtrack] failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  await shutdown(error instanceof ConfigError ? 78 : 1);
+});

@@ -1,0 +1,38 @@
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfigOrExit } from '../config';
+import { connectDatabase } from '../db/connection';
+import { createLogger } from '../logging';
+import { installTemporalRuntime } from './runtime';
+import { createWorker } from './worker';
+
+/** The worker process: runs every workflow and activity on the configured task queue. */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'adtrack-worker' });
+  installTemporalRuntime(logger, 'INFO');
+  const db = await connectDatabase(config.MONGODB_URI);
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const { worker } = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    encryptionKeys: config.ENCRYPTION_KEYS,
+    deps: { models: db.models },
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'worker stopping');
+      worker.shutdown();
+    });
+  }
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
+  await worker.run();
+  await connection.close();
+  await db.close();
+  logger.info('worker stopped');
+}
+
+main().catch((error: unknown) => {
+  createLogger({ name: 'adtrack-worker' }).fatal({ err: error }, 'worker failed');
+  process.exit(1);
+});

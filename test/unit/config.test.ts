@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config';
+
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const valid = { ADMIN_API_TOKEN: 'a'.repeat(32), ENCRYPTION_KEYS: `k1:${KEY}` };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.problems.map((p) => p.variable);
+  }
+}
+
+describe('config: one typed module, validated at start', () => {
+  it('accepts a minimal valid environment and fills the embedded defaults', () => {
+    const config = loadConfig(valid);
+    expect(config.PORT).toBe(3000);
+    expect(config.TEMPORAL_ADDRESS).toBe('127.0.0.1:7233');
+    expect(config.TEMPORAL_NAMESPACE).toBe('default');
+    expect(config.ENCRYPTION_KEYS).toEqual([{ id: 'k1', key: Buffer.alloc(32, 7) }]);
+  });
+
+  it.each([
+    [{ ...valid, ADMIN_API_TOKEN: undefined }, 'ADMIN_API_TOKEN'],
+    [{ ...valid, ADMIN_API_TOKEN: 'short' }, 'ADMIN_API_TOKEN'],
+    [{ ...valid, ENCRYPTION_KEYS: 'k1:notbase64ofthirtytwobytes' }, 'ENCRYPTION_KEYS'],
+    [{ ...valid, ENCRYPTION_KEYS: undefined }, 'ENCRYPTION_KEYS'],
+    [{ ...valid, PORT: '70000' }, 'PORT'],
+    [{ ...valid, PORT: 'abc' }, 'PORT'],
+    [{ ...valid, TEMPORAL_ADDRESS: 'nohostport' }, 'TEMPORAL_ADDRESS'],
+    [{ ...valid, MONGODB_URI: 'postgres://x' }, 'MONGODB_URI'],
+    [{ ...valid, FACEBOOK_GRAPH_URL: 'not a url' }, 'FACEBOOK_GRAPH_URL'],
+    [{ ...valid, PLAN_TIER: 'gold' }, 'PLAN_TIER'],
+  ])('rejects a bad value and names the variable (%#: %s)', (env, variable) => {
+    expect(problemsOf(env as Record<string, string>)).toContain(variable);
+  });
+
+  it('supports key rotation: several ids, the first encrypts', () => {
+    const config = loadConfig({ ...valid, ENCRYPTION_KEYS: `new:${KEY},old:${Buffer.alloc(32, 1).toString('base64')}` });
+    expect(config.ENCRYPTION_KEYS.map((k) => k.id)).toEqual(['new', 'old']);
+  });
+
+  it('a process started with bad config exits non-zero naming the variable', () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/api/main.ts')], {
+      cwd: root,
+      env: { PATH: process.env.PATH, ENCRYPTION_KEYS: `k1:${KEY}`, PORT: 'not-a-port' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(78);
+    expect(result.stderr).toContain('ADMIN_API_TOKEN');
+    expect(result.stderr).toContain('PORT');
+    expect(result.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  });
+});
