@@ -1,0 +1,4 @@
+export * from './override';
+export * from './facebook';
+export * from './google';
+export * from './linkedin';
