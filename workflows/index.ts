@@ -1,2 +1,4 @@
 // The workflow bundle's entry: every workflow type the worker runs.
 export { smokeWorkflow } from './smoke';
+export { connectWorkflow } from './connect';
+export { accountWorkflow } from './account';

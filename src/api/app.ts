@@ -7,6 +7,9 @@ import type { ApiContext } from './context';
 import { errorHandler, notFoundHandler } from './errors';
 import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
+import { accountRoutes } from './routes/accounts';
+import { adRoutes } from './routes/ads';
+import { connectionRoutes } from './routes/connections';
 import { smokeRoutes } from './routes/smoke';
 
 const REQUEST_ID = /^[\w.-]{8,128}$/;
@@ -38,6 +41,9 @@ export function createApp(ctx: ApiContext): Express {
   const api = express.Router();
   api.use(requireAdminToken(ctx.config.ADMIN_API_TOKEN));
   api.use(smokeRoutes(ctx));
+  api.use(connectionRoutes(ctx));
+  api.use(accountRoutes(ctx));
+  api.use(adRoutes(ctx));
   app.use('/api', api);
 
   app.use(notFoundHandler);

@@ -49,7 +49,10 @@ export const envSchema = z.object({
     .default('')
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
   PLAN_TIER: z.enum(['professional', 'enterprise']).default('professional'),
-  SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
+  SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
+  FULL_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3_600),
+  METRICS_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3_600),
+  METRICS_LOOKBACK_DAYS: z.coerce.number().int().min(0).max(90).default(3),
   OWN_SHORTENER_DOMAIN: z.string().default(''),
   LANDING_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
 

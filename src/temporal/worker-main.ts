@@ -3,6 +3,7 @@ import { loadConfigOrExit } from '../config';
 import { connectDatabase } from '../db/connection';
 import { createLogger } from '../logging';
 import { installTemporalRuntime } from './runtime';
+import { createActivityDeps } from './activity-deps';
 import { createWorker } from './worker';
 
 /** The worker process: runs every workflow and activity on the configured task queue. */
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     encryptionKeys: config.ENCRYPTION_KEYS,
-    deps: { models: db.models },
+    deps: createActivityDeps(config, db),
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -11,6 +11,7 @@ import { createLogger } from '../../src/logging';
 import { EncryptionCodec } from '../../src/temporal/codec';
 import { createTemporalClient, temporalIsServing } from '../../src/temporal/client';
 import { createWorker, WORKFLOWS_PATH } from '../../src/temporal/worker';
+import { createActivityDeps } from '../../src/temporal/activity-deps';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
 import type { ActivityDeps } from '../../activities';
 
@@ -48,7 +49,7 @@ const quietBundlerLogger = {
  * Gives a test file its own database, task queue, running worker and API server against the shared
  * Temporal dev server and FerretDB started in global setup; torn down after the file.
  */
-export function useStack(options: { env?: Record<string, string>; deps?: (base: ActivityDeps) => ActivityDeps } = {}): TestStack {
+export function useStack(options: { env?: () => Record<string, string>; deps?: (base: ActivityDeps) => ActivityDeps } = {}): TestStack {
   const stack = {} as TestStack;
   beforeAll(async () => {
     const suffix = randomUUID().slice(0, 8);
@@ -63,7 +64,7 @@ export function useStack(options: { env?: Record<string, string>; deps?: (base: 
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_TASK_QUEUE: stack.taskQueue,
       MONGODB_URI: inject('mongoUri'),
-      ...options.env,
+      ...options.env?.(),
     });
     const logger = createLogger({ level: 'silent' });
     installTemporalRuntime(createLogger({ level: 'warn', name: 'temporal-sdk' }));
@@ -74,7 +75,7 @@ export function useStack(options: { env?: Record<string, string>; deps?: (base: 
       encryptionKeys: stack.config.ENCRYPTION_KEYS,
     });
     stack.client = client;
-    const baseDeps: ActivityDeps = { models: stack.db.models };
+    const baseDeps: ActivityDeps = createActivityDeps(stack.config, stack.db);
     const { worker } = await createWorker({
       address: stack.config.TEMPORAL_ADDRESS,
       namespace: stack.config.TEMPORAL_NAMESPACE,

@@ -8,6 +8,7 @@ import { RequestLog } from './request-log';
 export interface FaultRenderer {
   rateLimit(res: Response, retryAfterSeconds: number): void;
   transient(res: Response): void;
+  /** The network's expired-token answer, for its own token check when `expireAllTokens` is on. */
   expiredToken(res: Response): void;
 }
 
@@ -34,7 +35,7 @@ export interface Sandbox {
   app: Express;
   faults: Faults;
   log: RequestLog;
-  /** Returns true when faults say the caller's token must be treated as expired. */
+  /** True when the `expireAllTokens` fault is on: each network's token check answers its real auth error. */
   tokensExpired(): boolean;
 }
 
@@ -57,8 +58,10 @@ export function createSandbox(options: SandboxOptions): Sandbox & { finish(): vo
   app.use(express.urlencoded({ extended: true, limit: '50mb', verify: keepRaw }));
 
   app.use((req, res, next) => {
+    // Captured now: a mounted router strips its prefix from req.path before the response finishes.
+    const isControl = req.originalUrl.startsWith('/_sandbox');
     res.on('finish', () => {
-      if (req.path.startsWith('/_sandbox')) return;
+      if (isControl) return;
       const locals = res.locals as SandboxLocals;
       log.record({
         at: new Date().toISOString(),

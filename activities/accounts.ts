@@ -1,0 +1,88 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Models } from '../src/db/models';
+import type { AccountStatus, AdAccountRecord } from '../src/db/models/ad-account';
+import type { Network } from '../src/networks/types';
+
+export interface AccountDeps {
+  models: Pick<Models, 'AdAccount' | 'Ad' | 'Connection'>;
+}
+
+export interface LoadedAccount {
+  accountKey: string;
+  network: Network;
+  externalId: string;
+  connectionId: string;
+  autoTracking: boolean;
+}
+
+export async function loadAccount(deps: AccountDeps, accountKey: string): Promise<LoadedAccount> {
+  const account = await deps.models.AdAccount.findById(accountKey).lean<AdAccountRecord>();
+  if (!account) throw ApplicationFailure.create({ type: 'InvalidInput', message: `Unknown ad account ${accountKey}`, nonRetryable: true });
+  if (!account.connectionId) {
+    throw ApplicationFailure.create({ type: 'NetworkAuthError', message: 'The account has no connection; reconnect it.', nonRetryable: true });
+  }
+  return { accountKey, network: account.network, externalId: account.externalId, connectionId: account.connectionId, autoTracking: account.autoTracking };
+}
+
+export function createAccountActivities(deps: AccountDeps) {
+  return {
+    async loadAccountSettings(input: { accountKey: string }): Promise<{ autoTracking: boolean; firstSweepCompleted: boolean }> {
+      const account = await deps.models.AdAccount.findById(input.accountKey).lean<AdAccountRecord>();
+      if (!account) throw ApplicationFailure.create({ type: 'InvalidInput', message: `Unknown ad account ${input.accountKey}`, nonRetryable: true });
+      return { autoTracking: account.autoTracking, firstSweepCompleted: account.firstSweepCompletedAt !== null };
+    },
+
+    /** ACC-4/ACC-5: the switch plus its history (attribution asks whether it was on at click time). */
+    async recordAutoTracking(input: { accountKey: string; enabled: boolean; at: string }): Promise<void> {
+      const at = new Date(input.at);
+      // Idempotent on retry: the history entry is only pushed when the same (enabled, at) is absent.
+      await deps.models.AdAccount.updateOne(
+        { _id: input.accountKey, autoTrackingHistory: { $not: { $elemMatch: { enabled: input.enabled, at } } } },
+        { $set: { autoTracking: input.enabled }, $push: { autoTrackingHistory: { enabled: input.enabled, at } } },
+      );
+    },
+
+    async recordAccountStatus(input: { accountKey: string; status: AccountStatus; lastError?: string }): Promise<void> {
+      await deps.models.AdAccount.updateOne(
+        { _id: input.accountKey },
+        { $set: { status: input.status, ...(input.lastError !== undefined ? { lastError: input.lastError } : {}) } },
+      );
+    },
+
+    async attachConnection(input: { accountKey: string; connectionId: string }): Promise<void> {
+      const connection = await deps.models.Connection.findById(input.connectionId).lean();
+      if (!connection?.tokens) throw ApplicationFailure.create({ type: 'InvalidInput', message: 'The new connection has no token', nonRetryable: true });
+      await deps.models.AdAccount.updateOne({ _id: input.accountKey }, { $set: { connectionId: input.connectionId, status: 'active', lastError: null } });
+    },
+
+    /** ACC-6: the account stops and its tokens go; ads, audit trail and metrics stay. */
+    async disconnectAccount(input: { accountKey: string }): Promise<void> {
+      const account = await deps.models.AdAccount.findById(input.accountKey).lean<AdAccountRecord>();
+      if (!account) return;
+      await deps.models.AdAccount.updateOne(
+        { _id: input.accountKey },
+        { $set: { status: 'disconnected', disconnectedAt: account.disconnectedAt ?? new Date(), connectionId: null } },
+      );
+      if (!account.connectionId) return;
+      // The grant may serve other connected accounts; its tokens go once none is left.
+      const stillUsing = await deps.models.AdAccount.countDocuments({ connectionId: account.connectionId, status: { $ne: 'disconnected' } });
+      if (stillUsing === 0) {
+        await deps.models.Connection.updateOne({ _id: account.connectionId }, { $set: { tokens: null, status: 'revoked', accessTokenExpiresAt: null } });
+      }
+    },
+
+    /** Marks the sweep done and returns the account's ads per tracking status. */
+    async recordSweep(input: { accountKey: string; at: string; firstSweep: boolean }): Promise<Record<'tracked' | 'pending' | 'error' | 'excluded', number>> {
+      const at = new Date(input.at);
+      await deps.models.AdAccount.updateOne(
+        { _id: input.accountKey },
+        { $set: { lastSweepAt: at, lastError: null, ...(input.firstSweep ? { firstSweepCompletedAt: at } : {}) } },
+      );
+      const counts = { tracked: 0, pending: 0, error: 0, excluded: 0 };
+      for (const status of Object.keys(counts) as (keyof typeof counts)[]) {
+        counts[status] = await deps.models.Ad.countDocuments({ accountKey: input.accountKey, trackingStatus: status });
+      }
+      return counts;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Models } from '../src/db/models';
+import { isNetworkError, NetworkError } from '../src/networks/errors';
+import type { AdNetworkClient, Network, TokenSet } from '../src/networks/types';
+import type { TokenVault } from '../src/security/token-vault';
+
+export const AUTH_FAILURE_TYPE = 'NetworkAuthError';
+/** Refresh this long before the network's expiry, so no call runs on a token about to die. */
+const REFRESH_AHEAD_MS = 10 * 60 * 1000;
+
+export interface TokenDeps {
+  models: Pick<Models, 'Connection'>;
+  vault: TokenVault;
+  clients: Record<Network, AdNetworkClient>;
+}
+
+/**
+ * Runs `fn` with a fresh access token for the connection: loads the sealed tokens, refreshes them
+ * ahead of expiry (persisting the new ones), and turns an auth rejection into the non-retryable
+ * failure that parks the account in `needs_reconnect`. Tokens never leave the activity.
+ */
+export async function withAccessToken<T>(deps: TokenDeps, connectionId: string, fn: (accessToken: string, client: AdNetworkClient) => Promise<T>): Promise<T> {
+  const connection = await deps.models.Connection.findById(connectionId).lean();
+  if (!connection?.tokens || connection.status === 'revoked') {
+    throw ApplicationFailure.create({ type: AUTH_FAILURE_TYPE, message: 'The connection has no usable token; reconnect it.', nonRetryable: true });
+  }
+  const client = deps.clients[connection.network];
+  let tokens = deps.vault.open(connection.tokens, connectionId);
+  try {
+    if (tokens.expiresAt && Date.parse(tokens.expiresAt) - Date.now() < REFRESH_AHEAD_MS) {
+      tokens = await client.refreshToken(tokens);
+      await storeTokens(deps, connectionId, connection.network, tokens);
+    }
+    return await fn(tokens.accessToken, client);
+  } catch (error) {
+    throw await toActivityFailure(deps, connectionId, error);
+  }
+}
+
+export async function storeTokens(deps: Pick<TokenDeps, 'models' | 'vault'>, connectionId: string, network: Network, tokens: TokenSet): Promise<void> {
+  await deps.models.Connection.updateOne(
+    { _id: connectionId },
+    {
+      $set: {
+        network,
+        status: 'active',
+        tokens: deps.vault.seal(tokens, connectionId),
+        accessTokenExpiresAt: tokens.expiresAt ? new Date(tokens.expiresAt) : null,
+        refreshedAt: new Date(),
+        lastError: null,
+      },
+    },
+    { upsert: true },
+  );
+}
+
+/** Maps client errors to Temporal failures: auth → park; rate limits honour the network's hint. */
+export async function toActivityFailure(deps: Pick<TokenDeps, 'models'>, connectionId: string, error: unknown): Promise<unknown> {
+  if (!isNetworkError(error)) return error;
+  if (error.kind === 'auth') {
+    await deps.models.Connection.updateOne({ _id: connectionId }, { $set: { status: 'needs_reconnect', lastError: `${error.code}: ${error.message}` } });
+    return ApplicationFailure.create({ type: AUTH_FAILURE_TYPE, message: error.message, nonRetryable: true });
+  }
+  return networkFailure(error);
+}
+
+export function networkFailure(error: NetworkError): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: error.kind === 'rate_limited' ? 'NetworkRateLimited' : error.kind === 'transient' ? 'NetworkTransient' : 'NetworkRejected',
+    message: `${error.network} ${error.code}: ${error.message}`,
+    nonRetryable: !error.retryable,
+    ...(error.retryAfterMs !== undefined ? { nextRetryDelay: error.retryAfterMs } : {}),
+  });
+}

@@ -1,0 +1,244 @@
+import { heartbeat } from '@temporalio/activity';
+import type { AnyBulkWriteOperation } from 'mongoose';
+import { adKeyOf, type AdDoc } from '../src/db/models/ad';
+import type { AdAuditEntry } from '../src/db/models/ad-audit';
+import type { Models } from '../src/db/models';
+import {
+  foldWrites,
+  landingUrlToProbe,
+  planAdTracking,
+  settleWriteResults,
+  type AccountTrackingContext,
+  type AdTrackingPlan,
+  type LandingCheck,
+  type TrackingReason,
+} from '../src/domain/tracking';
+import type { LandingChecker } from '../src/landing/landing-checker';
+import type { AdRecord, Network, TrackingWrite, WriteResult } from '../src/networks/types';
+import { loadAccount, type AccountDeps } from './accounts';
+import { withAccessToken, type TokenDeps } from './tokens';
+
+export interface TrackingDeps extends TokenDeps, AccountDeps {
+  models: Models;
+  landing: LandingChecker;
+  ownShortenerDomain?: string;
+  linkedInCreativeToken: string;
+}
+
+export interface SweepPageInput {
+  accountKey: string;
+  run: string;
+  isFirstSweep: boolean;
+  cursor?: string;
+  updatedSince?: string;
+}
+
+export interface SweepPageResult {
+  nextCursor?: string;
+  seen: number;
+  writes: number;
+  statuses: Record<string, number>;
+}
+
+const RETRY_BASE_MS = 60_000;
+const RETRY_MAX_MS = 6 * 60 * 60 * 1000;
+
+export function createTrackingActivities(deps: TrackingDeps) {
+  return {
+    /**
+     * One page of the account's ads (one activity per page keeps the history proportional to pages):
+     * list → plan each ad with the pure rules → fold into the fewest writes → apply in batches of the
+     * network's maximum → store every ad's outcome and an audit entry. Safe to retry: planning only
+     * ever adds missing parameters, so a page replayed after a partial write writes nothing twice.
+     */
+    async sweepAdsPage(input: SweepPageInput): Promise<SweepPageResult> {
+      const account = await loadAccount(deps, input.accountKey);
+      const template = await deps.models.TrackingTemplate.findById(account.network).lean();
+      return withAccessToken(deps, account.connectionId, async (accessToken, client) => {
+        const page = await client.listAds(accessToken, account.externalId, {
+          scope: 'deliverable',
+          ...(input.cursor ? { cursor: input.cursor } : {}),
+          ...(input.updatedSince ? { updatedSince: input.updatedSince } : {}),
+          pageSize: client.limits.adsPageSizeMax,
+        });
+        heartbeat({ listed: page.items.length });
+        // Trust nothing from the network: only ads of this network, each id once.
+        const ads = [...new Map(page.items.filter((ad) => ad.network === account.network && ad.adId).map((ad) => [ad.adId, ad])).values()];
+        const stored = await deps.models.Ad.find({ _id: { $in: ads.map((ad) => adKeyOf(ad.network, ad.adId)) } }).lean();
+        const storedById = new Map(stored.map((doc) => [doc.adId, doc]));
+        const context: AccountTrackingContext = {
+          autoTracking: account.autoTracking,
+          isFirstSweep: input.isFirstSweep,
+          engagementCapOverrides: stored.filter((doc) => doc.engagementCapOverride).map((doc) => doc.adId),
+          linkedInCreativeToken: deps.linkedInCreativeToken,
+          ...(deps.ownShortenerDomain ? { ownShortenerDomain: deps.ownShortenerDomain } : {}),
+          ...(template ? { templateOverride: { ...(template.utmSource ? { utmSource: template.utmSource } : {}), ...(template.utmMedium ? { utmMedium: template.utmMedium } : {}) } } : {}),
+        };
+        const landing = await checkLandingUrls(deps, ads, context);
+        heartbeat({ checked: landing.size });
+
+        const now = new Date();
+        const planned = ads.map((ad) => planAdTracking(ad, context, storedStateOf(storedById.get(ad.adId)), landing.get(ad.adId), now.toISOString()));
+        const { plans, writes } = foldWrites(planned);
+        const results: WriteResult[] = [];
+        for (let i = 0; i < writes.length; i += client.limits.writeBatchMax) {
+          results.push(...(await client.applyTracking(accessToken, account.externalId, writes.slice(i, i + client.limits.writeBatchMax))));
+          heartbeat({ written: results.length });
+        }
+        const settled = settleWriteResults(plans, results);
+        const writesByKey = new Map(writes.map((w) => [w.key, w]));
+        await storeOutcomes(deps.models, input, account.network, ads, settled, storedById, writesByKey, results, now);
+
+        const statuses: Record<string, number> = {};
+        for (const plan of settled) statuses[plan.trackingStatus] = (statuses[plan.trackingStatus] ?? 0) + 1;
+        return { ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}), seen: ads.length, writes: writes.length, statuses };
+      });
+    },
+
+    async countDueRetries(input: { accountKey: string; now: string }): Promise<number> {
+      return deps.models.Ad.countDocuments({ accountKey: input.accountKey, trackingStatus: 'error', nextRetryAt: { $ne: null, $lte: new Date(input.now) } });
+    },
+
+    /** The admin's "fix alert → yes, add tracking" (TRK-4): lifts the cap; the next sweep tags the ad. */
+    async markEngagementCapOverride(input: { accountKey: string; adId: string; run: string }): Promise<void> {
+      const account = await loadAccount(deps, input.accountKey);
+      const adKey = adKeyOf(account.network, input.adId);
+      await deps.models.Ad.updateOne({ _id: adKey }, { $set: { engagementCapOverride: true } });
+      await deps.models.AdAudit.updateOne(
+        { _id: `${adKey}:${input.run}:override` },
+        {
+          $setOnInsert: {
+            adKey,
+            accountKey: input.accountKey,
+            at: new Date(),
+            run: input.run,
+            action: 'override',
+            before: { engagementCapped: true },
+            after: { engagementCapOverride: true },
+            reason: null,
+          },
+        },
+        { upsert: true },
+      );
+    },
+  };
+}
+
+function storedStateOf(doc: AdDoc | undefined) {
+  if (!doc) return {};
+  return {
+    trackingStatus: doc.trackingStatus,
+    ...(doc.reason ? { reason: doc.reason as TrackingReason } : {}),
+    firstSeenAt: doc.firstSeenAt.toISOString(),
+    engagementCapped: doc.engagementCapped,
+  };
+}
+
+/** Probes the landing URLs that need it (cached per URL), a few at a time. */
+async function checkLandingUrls(deps: TrackingDeps, ads: AdRecord[], context: AccountTrackingContext): Promise<Map<string, LandingCheck>> {
+  const out = new Map<string, LandingCheck>();
+  const todo = ads
+    .filter((ad) => context.autoTracking && (ad.status === 'active' || ad.status === 'pending_review'))
+    .map((ad) => ({ ad, url: landingUrlToProbe(ad.landingUrl, { network: ad.network, ...(context.ownShortenerDomain ? { ownShortenerDomain: context.ownShortenerDomain } : {}) }) }))
+    .filter((item): item is { ad: AdRecord; url: string } => item.url !== null);
+  const queue = [...todo];
+  await Promise.all(
+    Array.from({ length: Math.min(8, queue.length) }, async () => {
+      for (let item = queue.shift(); item; item = queue.shift()) out.set(item.ad.adId, await deps.landing.check(item.url));
+    }),
+  );
+  return out;
+}
+
+async function storeOutcomes(
+  models: Models,
+  input: SweepPageInput,
+  network: Network,
+  ads: AdRecord[],
+  plans: AdTrackingPlan[],
+  storedById: Map<string, AdDoc>,
+  writesByKey: Map<string, TrackingWrite>,
+  results: WriteResult[],
+  now: Date,
+): Promise<void> {
+  const resultByKey = new Map(results.map((r) => [r.key, r]));
+  const adOps: AnyBulkWriteOperation<AdDoc>[] = [];
+  const auditOps: AnyBulkWriteOperation<AdAuditEntry>[] = [];
+  ads.forEach((ad, index) => {
+    const plan = plans[index]!;
+    const adKey = adKeyOf(network, ad.adId);
+    const before = storedById.get(ad.adId);
+    const wrote = plan.writeKey !== undefined && resultByKey.get(plan.writeKey)?.ok === true;
+    const attempts = plan.reason?.retryable ? (before?.attempts ?? 0) + 1 : 0;
+    const retryDelay = plan.reason?.retryable
+      ? Math.max(plan.reason.networkError?.retryAfterMs ?? 0, Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(attempts - 1, 10)))
+      : 0;
+    adOps.push({
+      updateOne: {
+        filter: { _id: adKey },
+        update: {
+          $set: {
+            accountKey: input.accountKey,
+            network,
+            adId: ad.adId,
+            name: ad.name,
+            status: ad.status,
+            rawStatus: ad.rawStatus,
+            campaign: ad.campaign,
+            adGroup: ad.adGroup,
+            landingUrl: ad.landingUrl,
+            format: 'format' in ad.tracking ? ad.tracking.format : ad.tracking.channelType,
+            trackingStatus: plan.trackingStatus,
+            reason: plan.reason ? { code: plan.reason.code, message: plan.reason.message, retryable: plan.reason.retryable } : null,
+            engagementCapped: plan.nextState.engagementCapped,
+            attempts,
+            nextRetryAt: retryDelay ? new Date(now.getTime() + retryDelay) : null,
+            networkUpdatedTime: ad.updatedTime,
+            lastCheckedAt: now,
+            ...(wrote ? { appliedParams: { ...(before?.appliedParams ?? {}), ...(plan.appliedParams ?? {}) } } : {}),
+            ...(plan.trackingStatus === 'tracked' && !before?.trackedSince ? { trackedSince: now } : {}),
+          },
+          $setOnInsert: { firstSeenAt: plan.nextState.firstSeenAt ? new Date(plan.nextState.firstSeenAt) : now, engagementCapOverride: false },
+        },
+        upsert: true,
+      },
+    });
+    const changed = wrote || before?.trackingStatus !== plan.trackingStatus || before?.reason?.code !== plan.reason?.code;
+    if (!changed) return;
+    const action: AdAuditEntry['action'] = wrote ? 'applied' : plan.trackingStatus === 'error' ? 'error' : plan.trackingStatus === 'excluded' ? 'excluded' : 'skipped';
+    const write = plan.writeKey ? writesByKey.get(plan.writeKey) : undefined;
+    auditOps.push({
+      updateOne: {
+        filter: { _id: `${adKey}:${input.run}:${action}` },
+        update: {
+          $setOnInsert: {
+            adKey,
+            accountKey: input.accountKey,
+            at: now,
+            run: input.run,
+            action,
+            before: { trackingStatus: before?.trackingStatus ?? null, params: before?.appliedParams ?? {}, ...trackingSnapshot(ad) },
+            after: { trackingStatus: plan.trackingStatus, params: plan.appliedParams ?? {}, ...(wrote && write ? { write: describeWrite(write) } : {}) },
+            reason: plan.reason ? { code: plan.reason.code, message: plan.reason.message } : null,
+          },
+        },
+        upsert: true,
+      },
+    });
+  });
+  if (adOps.length) await models.Ad.bulkWrite(adOps, { ordered: false });
+  if (auditOps.length) await models.AdAudit.bulkWrite(auditOps, { ordered: false });
+}
+
+function trackingSnapshot(ad: AdRecord): Record<string, unknown> {
+  const t = ad.tracking;
+  if (t.network === 'facebook') return { urlTags: t.urlTags };
+  if (t.network === 'google') return { campaignTrackingUrlTemplate: t.campaignTrackingUrlTemplate, campaignCustomParameters: t.campaignCustomParameters };
+  return { campaignUrlParameters: t.campaignUrlParameters };
+}
+
+function describeWrite(write: TrackingWrite): Record<string, unknown> {
+  if (write.network === 'facebook') return { urlTags: write.urlTags };
+  if (write.network === 'google') return { trackingUrlTemplate: write.trackingUrlTemplate, urlCustomParameters: write.urlCustomParameters };
+  return { urlParameters: write.urlParameters };
+}

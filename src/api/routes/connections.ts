@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { Router } from 'express';
+import { z } from 'zod';
+import { connectWorkflowId } from '../../../workflows/account-definitions';
+import { connectWorkflow } from '../../../workflows/connect';
+import { NETWORKS } from '../../networks/types';
+import type { ApiContext } from '../context';
+import { ApiError, parseInput } from '../errors';
+
+const connectSchema = z.object({
+  network: z.enum(NETWORKS),
+  code: z.string().min(1).max(2048),
+  redirectUri: z.url({ protocol: /^https?$/ }),
+});
+
+/** ACC-2: OAuth code → tokens (sealed) → the ad accounts they reach. */
+export function connectionRoutes(ctx: ApiContext): Router {
+  const router = Router();
+  router.post('/connections', async (req, res) => {
+    const input = parseInput(connectSchema, req.body);
+    const connectionId = randomUUID();
+    try {
+      const result = await ctx.temporal.workflow.execute(connectWorkflow, {
+        workflowId: connectWorkflowId(input.network, connectionId),
+        taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
+        args: [{ ...input, connectionId }],
+        workflowExecutionTimeout: '2 minutes',
+      });
+      res.status(201).json({ id: result.connectionId, network: result.network, adAccounts: result.adAccounts });
+    } catch (error) {
+      throw connectFailure(error);
+    }
+  });
+  return router;
+}
+
+function connectFailure(error: unknown): unknown {
+  if (!(error instanceof WorkflowFailedError)) return error;
+  const cause = error.cause instanceof ActivityFailure ? error.cause.cause : error.cause;
+  if (cause instanceof ApplicationFailure && (cause.type === 'InvalidInput' || cause.type === 'NetworkAuthError')) {
+    return new ApiError(400, 'authorization_failed', 'The network did not accept the authorization code; start the login again.', { reason: cause.message });
+  }
+  return new ApiError(502, 'network_unavailable', 'The ad network could not be reached to complete the connection; try again.');
+}

@@ -1,0 +1,92 @@
+import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import { createHmac } from 'node:crypto';
+import { NetworkError } from '../errors';
+import { graphError, hasGraphError } from './errors';
+
+export type GraphParamValue = string | number | boolean | object | undefined;
+export type GraphParams = Record<string, GraphParamValue>;
+
+export interface GraphTransportOptions {
+  graphBaseUrl: string;
+  apiVersion: string;
+  appSecret: string;
+  timeoutMs: number;
+}
+
+/** Structured params travel as JSON strings (§0). */
+function encodeParams(params: GraphParams): URLSearchParams {
+  const out = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    out.set(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
+  }
+  return out;
+}
+
+/**
+ * HTTP to the Graph API: versioned paths, the token (with `appsecret_proof`) as a parameter, and
+ * every failure turned into a NetworkError. Requests and errors are never logged here: URLs and
+ * bodies carry tokens.
+ */
+export class GraphTransport {
+  private readonly http: AxiosInstance;
+
+  constructor(private readonly options: GraphTransportOptions) {
+    this.http = axios.create({
+      baseURL: `${options.graphBaseUrl.replace(/\/+$/, '')}/${options.apiVersion}/`,
+      timeout: options.timeoutMs,
+      validateStatus: () => true,
+      // Graph answers JSON; keep axios from guessing at anything else.
+      responseType: 'json',
+    });
+  }
+
+  async get<T>(path: string, token: string | undefined, params: GraphParams = {}): Promise<T> {
+    const query = encodeParams({ ...params, ...this.credentials(token) });
+    return this.send<T>(() => this.http.get(path, { params: query }));
+  }
+
+  /** Form-encoded POST, as the SDKs send writes. */
+  async post<T>(path: string, token: string, params: GraphParams): Promise<T> {
+    const body = encodeParams({ ...params, ...this.credentials(token) });
+    return this.send<T>(() => this.http.post(path, body.toString(), { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }));
+  }
+
+  /** JSON POST (Conversions API); the token rides in the body, not the URL. */
+  async postJson<T>(path: string, token: string, body: Record<string, unknown>): Promise<T> {
+    return this.send<T>(() => this.http.post(path, { ...body, ...this.credentials(token) }, { headers: { 'Content-Type': 'application/json' } }));
+  }
+
+  /** `appsecret_proof` = HMAC-SHA256 of the token keyed with the app secret (§0); not for app tokens. */
+  private credentials(token: string | undefined): GraphParams {
+    if (!token) return {};
+    if (token.includes('|') || !this.options.appSecret) return { access_token: token };
+    return { access_token: token, appsecret_proof: createHmac('sha256', this.options.appSecret).update(token).digest('hex') };
+  }
+
+  private async send<T>(request: () => Promise<AxiosResponse<unknown>>): Promise<T> {
+    let response: AxiosResponse<unknown>;
+    try {
+      response = await request();
+    } catch (error) {
+      throw transportFailure(error);
+    }
+    const lookup = (name: string) => {
+      const value: unknown = response.headers[name.toLowerCase()];
+      return typeof value === 'string' ? value : undefined;
+    };
+    if (response.status >= 400 || hasGraphError(response.data)) throw graphError(response.status, response.data, lookup);
+    return response.data as T;
+  }
+}
+
+/** Timeouts, resets and refused connections are worth a retry; the message leaves the URL out. */
+function transportFailure(error: unknown): NetworkError {
+  const code = error instanceof AxiosError ? (error.code ?? 'network_error') : 'network_error';
+  const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+  return new NetworkError('facebook', {
+    kind: 'transient',
+    code: timedOut ? 'timeout' : code,
+    message: timedOut ? 'Graph API request timed out' : `Graph API request failed (${code})`,
+  });
+}

@@ -1,0 +1,14 @@
+import type { ConversionsLedger } from './conversions';
+import type { TokenService } from './tokens';
+import type { UsageMeter } from './usage';
+import type { WebhookDispatcher } from './webhook';
+import type { FacebookWorld } from './world';
+
+/** Everything the Facebook sandbox keeps, handed to every route. */
+export interface FacebookState {
+  world: FacebookWorld;
+  tokens: TokenService;
+  usage: UsageMeter;
+  conversions: ConversionsLedger;
+  webhook: WebhookDispatcher;
+}

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll } from 'vitest';
+import { startSandboxes, type RunningSandboxes } from '../../src/sandboxes';
+import type { Network } from '../../src/networks/types';
+
+export interface SandboxControl {
+  post(path: string, body?: unknown): Promise<any>;
+  put(path: string, body?: unknown): Promise<any>;
+  get(path: string): Promise<any>;
+}
+
+export interface TestSandboxes {
+  running: RunningSandboxes;
+  control(network: Network): SandboxControl;
+  /** Seeds a network's world and returns the seed summary. */
+  seed(network: Network, options?: { seed?: number; accounts?: number; adsPerAccount?: number }): Promise<any>;
+}
+
+/** The three network sandboxes and the landing site, in-process over real HTTP, for one test file. */
+export function useSandboxes(): TestSandboxes {
+  const t = {} as TestSandboxes;
+  beforeAll(async () => {
+    t.running = await startSandboxes();
+    t.control = (network) => controlFor(t.running.urls[network]);
+    t.seed = (network, options = {}) =>
+      t.control(network).post('/_sandbox/seed', {
+        seed: options.seed ?? 7,
+        accounts: options.accounts ?? 1,
+        adsPerAccount: options.adsPerAccount ?? 12,
+        landingBaseUrl: t.running.urls.landing,
+      });
+  });
+  afterAll(async () => {
+    await t.running?.close();
+  });
+  return t;
+}
+
+function controlFor(base: string): SandboxControl {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text.slice(0, 500)}`);
+    return parsed;
+  };
+  return {
+    post: (path, body) => call('POST', path, body ?? {}),
+    put: (path, body) => call('PUT', path, body ?? {}),
+    get: (path) => call('GET', path),
+  };
+}

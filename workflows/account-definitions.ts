@@ -1,0 +1,70 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Network } from '../src/networks/types';
+
+/**
+ * The account workflow's messages, defined once and shared by the workflow and the API (OPS-2).
+ * Only ids and switches travel here: never tokens or personal data.
+ */
+export type AccountStatus = 'active' | 'needs_reconnect' | 'disconnected';
+
+export interface AccountWorkflowSettings {
+  /** How often the account looks for new or changed ads (TRK-1: within a minute). */
+  sweepIntervalSeconds: number;
+  /** Full re-sweep period: re-evaluates ads whose error cause may have gone away without an edit (TRK-11). */
+  fullSweepIntervalSeconds: number;
+  /** Metrics sync period and look-back for late data (REP-1). */
+  metricsIntervalSeconds: number;
+  metricsLookbackDays: number;
+}
+
+export interface AccountWorkflowInput {
+  network: Network;
+  externalId: string;
+  settings: AccountWorkflowSettings;
+  /** Carried across continue-as-new. */
+  carried?: AccountWorkflowCarry;
+}
+
+export interface AccountWorkflowCarry {
+  state: AccountLiveState;
+  pending: PendingWork;
+}
+
+export interface PendingWork {
+  forceSync: boolean;
+  fullSweep: boolean;
+  overrides: string[];
+  reconnectConnectionId?: string;
+  disconnect: boolean;
+}
+
+export interface AccountLiveState {
+  network: Network;
+  externalId: string;
+  status: AccountStatus;
+  autoTracking: boolean;
+  firstSweepDone: boolean;
+  /** ISO watermark for the networks' change filters (`updated_since` and the like). */
+  changedSince?: string;
+  lastSweepAt?: string;
+  lastFullSweepAt?: string;
+  nextSweepAt?: string;
+  lastMetricsSyncAt?: string;
+  counts: Record<'tracked' | 'pending' | 'error' | 'excluded', number>;
+  sweeps: number;
+  lastError?: string;
+  /** Continue-as-new generations, for operators. */
+  generation: number;
+}
+
+export const accountStateQuery = defineQuery<AccountLiveState>('accountState');
+/** Returns the new state once applied, so the API can answer with it. */
+export const setAutoTrackingUpdate = defineUpdate<AccountLiveState, [{ enabled: boolean }]>('setAutoTracking');
+export const overrideEngagementCapSignal = defineSignal<[{ adId: string }]>('overrideEngagementCap');
+export const templateChangedSignal = defineSignal('templateChanged');
+export const forceSyncSignal = defineSignal<[{ full?: boolean }]>('forceSync');
+export const reconnectSignal = defineSignal<[{ connectionId: string }]>('reconnect');
+export const disconnectSignal = defineSignal('disconnect');
+
+export const accountWorkflowId = (network: Network, externalId: string) => `tracking/${network}/${externalId}`;
+export const connectWorkflowId = (network: Network, connectionId: string) => `connect/${network}/${connectionId}`;
