@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../config';
+import { sandboxServiceEnv } from '../sandboxes';
 import { devServerSearchAttributeArgs } from '../temporal/search-attributes';
+import { runDemo } from './demo';
 import { loadOrCreateDevSecrets } from './dev-secrets';
 import { portIsOpen, startFerretDb, startTemporalDevServer, supervise, waitFor, type Supervised } from './processes';
 import { ensureTools, PROJECT_ROOT } from './tools';
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
 
   // Validate before launching anything: a bad value stops here, naming the variable.
   const config = loadConfig(env);
-  for (const [what, p] of [['API', port], ['Temporal', 7233], ['Temporal Web UI', 8233], ['FerretDB', 27017]] as const) {
+  for (const [what, p] of [['API', port], ['Temporal', 7233], ['Temporal Web UI', 8233], ['FerretDB', 27017], ['sandboxes', 4101]] as const) {
     if ((what === 'Temporal' || what === 'Temporal Web UI') && externalTemporal) continue;
     if (what === 'FerretDB' && externalMongo) continue;
     if (await portIsOpen(p)) throw new Error(`Port ${p} (${what}) is already in use; stop what holds it or change the configuration.`);
@@ -85,9 +87,29 @@ async function main(): Promise<void> {
     );
   }
 
+  // The local network sandboxes stand in for Facebook, Google Ads and LinkedIn unless turned off.
+  const withSandboxes = process.env.ADTRACK_SANDBOXES !== 'false';
+  const sandboxUrls = { facebook: 'http://127.0.0.1:4101', google: 'http://127.0.0.1:4102', linkedin: 'http://127.0.0.1:4103', landing: 'http://127.0.0.1:4104' };
+  if (withSandboxes) Object.assign(env, sandboxServiceEnv(sandboxUrls), { TRACKING_SCRIPT_URL: `http://localhost:${port}/t.js` });
+
   const node = (name: string, entry: string) =>
     watch(supervise(name, process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, entry)], { env, cwd: PROJECT_ROOT, logFile: path.join(LOG_DIR, `${name}.log`) }));
 
+  if (withSandboxes) {
+    say('starting the network sandboxes (Facebook, Google Ads, LinkedIn, landing site)…');
+    const sandboxes = node('sandboxes', 'src/sandboxes/main.ts');
+    await waitFor(
+      'sandboxes',
+      async () => {
+        try {
+          return (await fetch(`${sandboxUrls.landing}/p/health`)).status === 200;
+        } catch {
+          return false;
+        }
+      },
+      { timeoutMs: 60_000, exited: sandboxes.exited },
+    );
+  }
   say('starting the worker…');
   const worker = node('worker', 'src/temporal/worker-main.ts');
   const workerLog = path.join(LOG_DIR, 'worker.log');
@@ -107,12 +129,20 @@ async function main(): Promise<void> {
     { timeoutMs: 60_000, exited: api.exited },
   );
 
+  if (withSandboxes && process.env.ADTRACK_DEMO !== 'false') {
+    say('demo: seeding the sandboxes and connecting their ad accounts…');
+    await runDemo({ apiUrl: `http://127.0.0.1:${port}`, adminToken: String(env.ADMIN_API_TOKEN), sandboxUrls, say }).catch((error: unknown) =>
+      say(`demo failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+
   console.log(`
   adtrack is running
     API            http://localhost:${port}        (GET /readyz, /api/* with the admin token)
     Temporal UI    ${externalTemporal ? '(external Temporal)' : 'http://localhost:8233'}
     Temporal gRPC  ${env.TEMPORAL_ADDRESS}
     MongoDB wire   ${externalMongo ? '(external database)' : 'mongodb://127.0.0.1:27017/adtrack'}
+    Sandboxes      ${withSandboxes ? `Facebook ${sandboxUrls.facebook}, Google Ads ${sandboxUrls.google}, LinkedIn ${sandboxUrls.linkedin}, landing site ${sandboxUrls.landing}` : '(off: real networks)'}
     Logs           ${LOG_DIR}
     Admin token    ${secrets.adminToken === env.ADMIN_API_TOKEN ? secrets.adminToken : '(from ADMIN_API_TOKEN)'}
 

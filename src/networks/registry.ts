@@ -10,7 +10,7 @@ export interface NetworkClients {
   linkedin: LinkedInClient;
 }
 
-/** One client per network, configured from the environment (real APIs, or the local sandboxes in dev). */
+/** One client per network, configured from the environment (the real APIs, or local stand-ins in development: only base URLs and credentials differ). */
 export function createNetworkClients(config: Config): NetworkClients & Record<Network, AdNetworkClient> {
   return {
     facebook: new FacebookClient({

@@ -7,6 +7,25 @@ import { createLinkedInSandbox, DEFAULT_LINKEDIN_CREDENTIALS, type LinkedInSandb
 /** Credentials the sandboxes accept; the service gets the same ones through its config. */
 export const GOOGLE_SANDBOX_CREDENTIALS = { clientId: 'google-sandbox-client', clientSecret: 'google-sandbox-secret', developerToken: 'sandbox-developer-token' };
 
+/** Config overrides that point the service's network clients at sandboxes running at `urls`. */
+export function sandboxServiceEnv(urls: Pick<Record<keyof SandboxPorts, string>, 'facebook' | 'google' | 'linkedin'>): Record<string, string> {
+  return {
+    FACEBOOK_GRAPH_URL: urls.facebook,
+    FACEBOOK_APP_ID: FACEBOOK_SANDBOX_APP.id,
+    FACEBOOK_APP_SECRET: FACEBOOK_SANDBOX_APP.secret,
+    GOOGLE_ADS_API_URL: urls.google,
+    GOOGLE_OAUTH_TOKEN_URL: `${urls.google}/token`,
+    GOOGLE_CLIENT_ID: GOOGLE_SANDBOX_CREDENTIALS.clientId,
+    GOOGLE_CLIENT_SECRET: GOOGLE_SANDBOX_CREDENTIALS.clientSecret,
+    GOOGLE_DEVELOPER_TOKEN: GOOGLE_SANDBOX_CREDENTIALS.developerToken,
+    LINKEDIN_API_URL: urls.linkedin,
+    LINKEDIN_OAUTH_URL: urls.linkedin,
+    LINKEDIN_CLIENT_ID: DEFAULT_LINKEDIN_CREDENTIALS.clientId,
+    LINKEDIN_CLIENT_SECRET: DEFAULT_LINKEDIN_CREDENTIALS.clientSecret,
+    SANDBOX_MODE: 'true',
+  };
+}
+
 export interface SandboxPorts {
   facebook: number;
   google: number;
@@ -48,20 +67,7 @@ export async function startSandboxes(options: { ports?: Partial<SandboxPorts>; t
   };
   return {
     urls,
-    env: {
-      FACEBOOK_GRAPH_URL: urls.facebook,
-      FACEBOOK_APP_ID: FACEBOOK_SANDBOX_APP.id,
-      FACEBOOK_APP_SECRET: FACEBOOK_SANDBOX_APP.secret,
-      GOOGLE_ADS_API_URL: urls.google,
-      GOOGLE_OAUTH_TOKEN_URL: `${urls.google}/token`,
-      GOOGLE_CLIENT_ID: GOOGLE_SANDBOX_CREDENTIALS.clientId,
-      GOOGLE_CLIENT_SECRET: GOOGLE_SANDBOX_CREDENTIALS.clientSecret,
-      GOOGLE_DEVELOPER_TOKEN: GOOGLE_SANDBOX_CREDENTIALS.developerToken,
-      LINKEDIN_API_URL: urls.linkedin,
-      LINKEDIN_OAUTH_URL: urls.linkedin,
-      LINKEDIN_CLIENT_ID: DEFAULT_LINKEDIN_CREDENTIALS.clientId,
-      LINKEDIN_CLIENT_SECRET: DEFAULT_LINKEDIN_CREDENTIALS.clientSecret,
-    },
+    env: sandboxServiceEnv(urls),
     facebook,
     google,
     linkedin,

@@ -144,3 +144,27 @@ describe('§3.4 click simulation', () => {
     expect(url.hash).toContain('utm_medium=ppc');
   });
 });
+
+describe('advertiser actions', () => {
+  it('remove-param deletes utm_campaign from the template that applies to the ad, so clicks lose it (TRK-10)', async () => {
+    const adId = untemplated(seed.adIdsByKind.search);
+    const ad = sb.state.ads.get(adId);
+    const customerId = ad?.customerId ?? '';
+    await setCampaignTracking(customerId, ad?.campaignId ?? '', productTemplate(customerId), [{ key: 'utmcampaign', value: 'Brand' }]);
+    const removed = await sb.control<Json>('POST', `/ads/${adId}/remove-param`, { key: 'utm_campaign' });
+    expect(removed.body.removedFrom).toEqual(['campaign.trackingUrlTemplate']);
+    expect(sb.state.campaigns.get(ad?.campaignId ?? '')?.trackingUrlTemplate).not.toContain('utm_campaign');
+    const q = new URL((await click(adId)).landingUrl as string).searchParams;
+    expect(q.has('utm_campaign')).toBe(false);
+    expect(q.get('utm_source')).toBe('adwords');
+  });
+
+  it('a new landing URL sends the ad to review until approved', async () => {
+    const adId = seed.adIdsByKind.display[0] ?? '';
+    const changed = await sb.control<Json>('POST', `/ads/${adId}/landing-url`, { url: 'http://127.0.0.1:4567/p/moved' });
+    expect(changed.body.ad).toMatchObject({ finalUrls: ['http://127.0.0.1:4567/p/moved'], reviewStatus: 'REVIEW_IN_PROGRESS' });
+    const approved = await sb.control<Json>('POST', `/ads/${adId}/approve`);
+    expect(approved.body.ad).toMatchObject({ reviewStatus: 'REVIEWED', approvalStatus: 'APPROVED' });
+    expect((await sb.control('POST', `/ads/${adId}/landing-url`, { url: 'not a url' })).status).toBe(400);
+  });
+});

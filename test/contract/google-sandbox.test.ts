@@ -95,6 +95,17 @@ describe('§1.1 OAuth token endpoint', () => {
     expect(refreshed.body).not.toHaveProperty('refresh_token');
   });
 
+  it('runs a consent stub that redirects back with a code and the state', async () => {
+    const url = `${sb.url}/o/oauth2/v2/auth?response_type=code&client_id=x&redirect_uri=${encodeURIComponent('https://app.example/cb')}&scope=adwords&state=XYZ&access_type=offline`;
+    const response = await fetch(url, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get('location') ?? '');
+    expect(`${location.origin}${location.pathname}`).toBe('https://app.example/cb');
+    expect(location.searchParams.get('state')).toBe('XYZ');
+    const exchanged = await tokenRequest({ grant_type: 'authorization_code', code: location.searchParams.get('code') ?? '', redirect_uri: 'https://app.example/cb' });
+    expect(exchanged.status).toBe(200);
+  });
+
   it('answers invalid_grant for a revoked refresh token and 401 invalid_client for wrong credentials', async () => {
     const tokens = await sb.connect();
     expect((await sb.control<Json>('POST', '/tokens/revoke', { accessToken: tokens.accessToken })).body.revoked).toBe(1);
@@ -258,6 +269,23 @@ describe('§2.4 GAQL subset', () => {
     const ids = (enabled.body.results as Json[]).map((r) => r.adGroupAd.ad.id as string);
     expect(ids.length).toBeGreaterThan(0);
     for (const id of ids) expect(seed.scenarios.underReviewAdIds).toContain(id);
+  });
+
+  it('serves keywords (keyword_view) and clicks (click_view, one day per query)', async () => {
+    const keywords = await search(
+      "SELECT ad_group.id, ad_group_criterion.criterion_id, ad_group_criterion.keyword.text, ad_group_criterion.keyword.match_type FROM keyword_view WHERE ad_group_criterion.status != 'REMOVED'",
+    );
+    const first = (keywords.body.results as Json[])[0] as Json;
+    expect(first.keywordView.resourceName).toBe(`customers/${cid}/keywordViews/${first.adGroup.id}~${first.adGroupCriterion.criterionId}`);
+    expect(['EXACT', 'PHRASE', 'BROAD']).toContain(first.adGroupCriterion.keyword.matchType);
+
+    const gclid = seed.gclids.find((g) => sb.state.clicks.get(g)?.customerId === cid) ?? '';
+    const click = sb.state.clicks.get(gclid);
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: sb.state.customers.get(cid)?.timeZone }).format(click?.at);
+    const clicks = await search(`SELECT click_view.gclid, click_view.ad_group_ad, segments.date FROM click_view WHERE segments.date = '${day}'`);
+    expect((clicks.body.results as Json[]).map((r) => r.clickView.gclid)).toContain(gclid);
+    const wide = await search(`SELECT click_view.gclid FROM click_view WHERE segments.date DURING LAST_7_DAYS`);
+    expect(failure(wide.body).errorCode).toEqual({ queryError: 'EXPECTED_FILTERS_ON_DATE_RANGE' });
   });
 
   it('requires a finite date range when segmenting by date (EXPECTED_FILTERS_ON_DATE_RANGE)', async () => {

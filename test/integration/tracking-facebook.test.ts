@@ -9,21 +9,19 @@ describe('Facebook auto-tracking end to end', () => {
   const stack = useStack({ env: () => ({ ...sandboxes.running.env, SWEEP_INTERVAL_SECONDS: '2' }) });
 
   it('connects, lists accounts, tags eligible ads and reports errors', async () => {
-    const seeded = await sandboxes.seed('facebook', { accounts: 2, adsPerAccount: 12 });
-    console.log(JSON.stringify(seeded).slice(0, 1500));
+    const seeded = await sandboxes.seed('facebook', { accounts: 1, adsPerAccount: 12 });
     const { code } = await sandboxes.control('facebook').post('/_sandbox/oauth/codes', { user: seeded.user.handle, redirectUri: REDIRECT_URI });
     const connected = await stack.request('POST', '/api/connections', { network: 'facebook', code, redirectUri: REDIRECT_URI });
     expect(connected.status).toBe(201);
-    console.log(JSON.stringify(connected.body));
     const externalId = connected.body.adAccounts[0].externalId;
     const account = await stack.request('POST', '/api/accounts', { connectionId: connected.body.id, externalId });
+    console.log(JSON.stringify(await stack.db.models.AdAccount.findById(account.body.id).lean()));
     expect(account.status).toBe(201);
-    const swept = await eventually(async () => {
+    await eventually(async () => {
       const res = await stack.request('GET', `/api/accounts/${account.body.id}`);
       return res.body.live?.sweeps >= 1 ? res.body : undefined;
     }, { timeoutMs: 60_000, what: 'first sweep' });
-    console.log(JSON.stringify(swept));
-    const ads = await stack.request('GET', `/api/accounts/${account.body.id}/ads?limit=100`);
-    console.log(JSON.stringify(ads.body.items.map((a: any) => [a.adId, a.format, a.status, a.trackingStatus, a.error?.code, a.landingUrl])));
+    const ad = await stack.request('GET', `/api/ads/facebook:120200070000000023`);
+    console.log(JSON.stringify(ad.body, null, 1));
   });
 });

@@ -5,10 +5,13 @@ import { bearerToken, tokenMatches } from '../auth';
 import type { ApiContext } from '../context';
 import { ApiError, parseInput } from '../errors';
 
+// Go clients (the temporal CLI) send `{}` for an empty list: omitempty drops the field.
 const payloadsSchema = z.object({
   payloads: z
-    .array(z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() }))
-    .max(1000),
+    .array(z.object({ metadata: z.record(z.string(), z.string()).nullish(), data: z.string().nullish() }))
+    .max(1000)
+    .nullish()
+    .transform((list) => list ?? []),
 });
 
 type JsonPayload = z.infer<typeof payloadsSchema>['payloads'][number];

@@ -192,7 +192,8 @@ export function simulateClick(world: GoogleWorld, ad: Ad, options: ClickOptions 
   let background: string | null = null;
   if (template) {
     trackingUrl = substitute(template.value, values, params, device, network, finalUrl);
-    // unconfirmed: "{lpurl}?a=b" on a final URL that already has a query gets "&a=b" instead of a second "?".
+    // unconfirmed: "{lpurl}?a=b" on a final URL that already has a query gets "&a=b" instead of a second "?",
+    // and substitution is literal, so with a "#fragment" final URL the template's parameters end up in the fragment.
     const lead = /^\{(lpurl|unescapedlpurl)\}\?/.exec(template.value);
     if (lead && finalUrl.split('#')[0]?.includes('?')) {
       trackingUrl = `${finalUrl}&${trackingUrl.slice(finalUrl.length + 1)}`;
