@@ -8,7 +8,7 @@ const shared = {
 
 export default defineConfig({
   test: {
-    reporters: ['default'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
     // Two cores: at most two test files at once, across both projects.
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     projects: [

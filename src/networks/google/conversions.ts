@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { NetworkError } from '../errors';
 import type { NetworkErrorInfo } from '../types';
 import { digits } from './queries';
 import { toConversionDateTime } from './time';
@@ -18,6 +19,12 @@ export interface GoogleClickConversion {
   /** Raw email / E.164 phone: normalised and SHA-256 hashed here, never sent in clear. */
   email?: string;
   phone?: string;
+  /**
+   * Already normalised and SHA-256 hashed identifiers (64 hex characters), passed through as they
+   * are — for callers that hash by the §4.3 rules themselves. Used instead of `email` / `phone`.
+   */
+  hashedEmail?: string;
+  hashedPhoneNumber?: string;
   value?: number;
   currency?: string;
   /** A stable CRM id makes retries harmless (Google rejects a reused order id). */
@@ -53,11 +60,19 @@ export function normalisePhone(phone: string): string {
 export const hashEmail = (email: string) => sha256(normaliseEmail(email));
 export const hashPhone = (phone: string) => sha256(normalisePhone(phone));
 
+const SHA256_HEX = /^[a-f0-9]{64}$/;
+
+/** A pre-hashed identifier, lowercased; anything that is not a SHA-256 hex digest is refused, never sent. */
+function preHashed(value: string, field: string): string {
+  const hash = value.trim().toLowerCase();
+  if (!SHA256_HEX.test(hash)) throw new NetworkError('google', { kind: 'invalid', code: 'INVALID_USER_IDENTIFIER', message: `${field} must be a SHA-256 hex digest` });
+  return hash;
+}
+
 export function toClickConversionJson(customerId: string, c: GoogleClickConversion): Record<string, unknown> {
-  const userIdentifiers = [
-    ...(c.email ? [{ hashedEmail: hashEmail(c.email) }] : []),
-    ...(c.phone ? [{ hashedPhoneNumber: hashPhone(c.phone) }] : []),
-  ];
+  const email = c.hashedEmail !== undefined ? preHashed(c.hashedEmail, 'hashedEmail') : c.email ? hashEmail(c.email) : undefined;
+  const phone = c.hashedPhoneNumber !== undefined ? preHashed(c.hashedPhoneNumber, 'hashedPhoneNumber') : c.phone ? hashPhone(c.phone) : undefined;
+  const userIdentifiers = [...(email ? [{ hashedEmail: email }] : []), ...(phone ? [{ hashedPhoneNumber: phone }] : [])];
   return {
     conversionAction: `customers/${customerId}/conversionActions/${digits(c.conversionActionId, 'conversion action id')}`,
     conversionDateTime: toConversionDateTime(c.conversionTime),
