@@ -29,7 +29,8 @@ export function createAccountActivities(deps: AccountDeps) {
     async loadAccountSettings(input: { accountKey: string }): Promise<{ autoTracking: boolean; firstSweepCompleted: boolean }> {
       const account = await deps.models.AdAccount.findById(input.accountKey).lean<AdAccountRecord>();
       if (!account) throw ApplicationFailure.create({ type: 'InvalidInput', message: `Unknown ad account ${input.accountKey}`, nonRetryable: true });
-      return { autoTracking: account.autoTracking, firstSweepCompleted: account.firstSweepCompletedAt !== null };
+      // `!= null`: a record upserted without the field (no schema defaults on upsert) has never been swept.
+      return { autoTracking: account.autoTracking, firstSweepCompleted: account.firstSweepCompletedAt != null };
     },
 
     /** ACC-4/ACC-5: the switch plus its history (attribution asks whether it was on at click time). */

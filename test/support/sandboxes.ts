@@ -15,15 +15,20 @@ export interface TestSandboxes {
   seed(network: Network, options?: { seed?: number; accounts?: number; adsPerAccount?: number }): Promise<any>;
 }
 
-/** The three network sandboxes and the landing site, in-process over real HTTP, for one test file. */
+/**
+ * The three network sandboxes and the landing site, in-process over real HTTP, for one test file.
+ * Test files share one Temporal namespace and workflow ids derive from account ids, so every file
+ * seeds its own id space: the default seed is random per file (pass distinct seeds if you choose).
+ */
 export function useSandboxes(): TestSandboxes {
   const t = {} as TestSandboxes;
+  const fileSeed = 100 + Math.floor(Math.random() * 900);
   beforeAll(async () => {
     t.running = await startSandboxes();
     t.control = (network) => controlFor(t.running.urls[network]);
     t.seed = (network, options = {}) =>
       t.control(network).post('/_sandbox/seed', {
-        seed: options.seed ?? 7,
+        seed: options.seed ?? fileSeed,
         accounts: options.accounts ?? 1,
         adsPerAccount: options.adsPerAccount ?? 12,
         landingBaseUrl: t.running.urls.landing,

@@ -4,6 +4,8 @@ import { registerAdAccount } from './ad-account';
 import { registerAdAudit } from './ad-audit';
 import { registerAdMetric } from './ad-metric';
 import { registerConnection } from './connection';
+import { registerConversionDefinition } from './conversion-definition';
+import { registerConversionLedger } from './conversion-ledger';
 import { registerLandingCheck } from './landing-check';
 import { registerSmokeRun } from './smoke-run';
 import { registerTrackingTemplate } from './tracking-template';
@@ -19,6 +21,8 @@ export function createModels(connection: Connection) {
     AdMetric: registerAdMetric(connection),
     TrackingTemplate: registerTrackingTemplate(connection),
     LandingCheck: registerLandingCheck(connection),
+    ConversionDefinition: registerConversionDefinition(connection),
+    ConversionLedger: registerConversionLedger(connection),
   };
 }
 

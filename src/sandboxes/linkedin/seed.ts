@@ -61,6 +61,7 @@ export interface SeedSummary {
 /** Builds a deterministic world: N accounts × M ads, kinds cycled so small M covers every kind. */
 export function seedWorld(world: LinkedInWorld, request: SeedRequest): SeedSummary {
   world.reset();
+  world.idOffset = (Math.abs(request.seed) % 1000) * 1_000_000;
   world.landingBaseUrl = request.landingBaseUrl.replace(/\/+$/, '');
   const random = seededRandom(request.seed);
   const member = world.memberByHandle(request.user);

@@ -51,6 +51,8 @@ export class LinkedInWorld {
   quotaCounters = new Map<string, number>();
   settings: Settings = { reviewDelaySeconds: null, quotas: { applicationDaily: null, memberDaily: null } };
   private counters = new Map<string, number>();
+  /** Shifts every id by the seed, so two worlds seeded differently never share ids (tests share one Temporal). */
+  idOffset = 0;
 
   /** Sandbox time in epoch ms; tests move it with POST /_sandbox/clock. */
   now(): number {
@@ -64,7 +66,7 @@ export class LinkedInWorld {
 
   /** Deterministic ids per entity type, starting at realistic magnitudes. */
   nextId(kind: string, base: number): number {
-    const next = (this.counters.get(kind) ?? base) + 1;
+    const next = (this.counters.get(kind) ?? base + this.idOffset) + 1;
     this.counters.set(kind, next);
     return next;
   }
