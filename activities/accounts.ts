@@ -37,9 +37,13 @@ export function createAccountActivities(deps: AccountDeps) {
     async recordAutoTracking(input: { accountKey: string; enabled: boolean; at: string }): Promise<void> {
       const at = new Date(input.at);
       // Idempotent on retry: the history entry is only pushed when the same (enabled, at) is absent.
+      // Checked here rather than with `$not: { $elemMatch }`, which FerretDB does not support.
+      const account = await deps.models.AdAccount.findById(input.accountKey).lean<AdAccountRecord>();
+      if (!account) return;
+      const recorded = (account.autoTrackingHistory ?? []).some((entry) => entry.enabled === input.enabled && new Date(entry.at).getTime() === at.getTime());
       await deps.models.AdAccount.updateOne(
-        { _id: input.accountKey, autoTrackingHistory: { $not: { $elemMatch: { enabled: input.enabled, at } } } },
-        { $set: { autoTracking: input.enabled }, $push: { autoTrackingHistory: { enabled: input.enabled, at } } },
+        { _id: input.accountKey },
+        { $set: { autoTracking: input.enabled }, ...(recorded ? {} : { $push: { autoTrackingHistory: { enabled: input.enabled, at } } }) },
       );
     },
 

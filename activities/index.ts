@@ -4,6 +4,8 @@ import type { AdNetworkClient, Network } from '../src/networks/types';
 import type { TokenVault } from '../src/security/token-vault';
 import { createAccountActivities } from './accounts';
 import { createConnectActivities } from './connect';
+import { createConversionActivities } from './conversions';
+import { createLeadActivities } from './leads';
 import { createMetricsActivities } from './metrics';
 import { createSmokeActivities } from './smoke';
 import { createTrackingActivities } from './tracking';
@@ -16,6 +18,8 @@ export interface ActivityDeps {
   landing: LandingChecker;
   linkedInCreativeToken: string;
   ownShortenerDomain?: string;
+  /** First retry delay of an ad whose tracking write failed transiently (default 60 s). */
+  trackingRetryBaseMs?: number;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -25,6 +29,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createAccountActivities(deps),
     ...createTrackingActivities(deps),
     ...createMetricsActivities(deps),
+    ...createConversionActivities(deps),
+    ...createLeadActivities(deps),
   };
 }
 

@@ -23,6 +23,8 @@ export interface TrackingDeps extends TokenDeps, AccountDeps {
   landing: LandingChecker;
   ownShortenerDomain?: string;
   linkedInCreativeToken: string;
+  /** First retry delay after a transient write failure; doubles per attempt up to 6 h (TRK-11). */
+  trackingRetryBaseMs?: number;
 }
 
 export interface SweepPageInput {
@@ -87,7 +89,7 @@ export function createTrackingActivities(deps: TrackingDeps) {
         }
         const settled = settleWriteResults(plans, results);
         const writesByKey = new Map(writes.map((w) => [w.key, w]));
-        await storeOutcomes(deps.models, input, account.network, ads, settled, storedById, writesByKey, results, now);
+        await storeOutcomes(deps.models, input, account.network, ads, settled, storedById, writesByKey, results, now, deps.trackingRetryBaseMs ?? RETRY_BASE_MS);
 
         const statuses: Record<string, number> = {};
         for (const plan of settled) statuses[plan.trackingStatus] = (statuses[plan.trackingStatus] ?? 0) + 1;
@@ -160,6 +162,7 @@ async function storeOutcomes(
   writesByKey: Map<string, TrackingWrite>,
   results: WriteResult[],
   now: Date,
+  retryBaseMs: number,
 ): Promise<void> {
   const resultByKey = new Map(results.map((r) => [r.key, r]));
   const adOps: AnyBulkWriteOperation<AdDoc>[] = [];
@@ -171,7 +174,7 @@ async function storeOutcomes(
     const wrote = plan.writeKey !== undefined && resultByKey.get(plan.writeKey)?.ok === true;
     const attempts = plan.reason?.retryable ? (before?.attempts ?? 0) + 1 : 0;
     const retryDelay = plan.reason?.retryable
-      ? Math.max(plan.reason.networkError?.retryAfterMs ?? 0, Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(attempts - 1, 10)))
+      ? Math.max(plan.reason.networkError?.retryAfterMs ?? 0, Math.min(RETRY_MAX_MS, retryBaseMs * 2 ** Math.min(attempts - 1, 10)))
       : 0;
     adOps.push({
       updateOne: {
@@ -226,8 +229,9 @@ async function storeOutcomes(
       },
     });
   });
-  if (adOps.length) await models.Ad.bulkWrite(adOps, { ordered: false });
+  // The audit trail first: an ad never shows a new status without the entry that explains it (TRK-12).
   if (auditOps.length) await models.AdAudit.bulkWrite(auditOps, { ordered: false });
+  if (adOps.length) await models.Ad.bulkWrite(adOps, { ordered: false });
 }
 
 function trackingSnapshot(ad: AdRecord): Record<string, unknown> {

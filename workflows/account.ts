@@ -126,7 +126,7 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
     }
     while (pending.overrides.length > 0) {
       const adId = pending.overrides.shift()!;
-      await bookkeeping.markEngagementCapOverride({ accountKey, adId, run: runLabel() });
+      await bookkeeping.markEngagementCapOverride({ accountKey, adId, run: runLabel(Date.now()) });
       pending.fullSweep = true;
     }
 
@@ -152,7 +152,7 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   }
 
   async function sweep(startedAtMs: number): Promise<void> {
-    const run = runLabel();
+    const run = runLabel(startedAtMs);
     const fullDue = !state.lastFullSweepAt || startedAtMs - Date.parse(state.lastFullSweepAt) >= settings.fullSweepIntervalSeconds * 1000;
     const retriesDue = state.firstSweepDone && (await bookkeeping.countDueRetries({ accountKey, now: new Date(startedAtMs).toISOString() })) > 0;
     const full = pending.fullSweep || !state.firstSweepDone || fullDue || retriesDue;
@@ -189,7 +189,12 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   }
 }
 
-function runLabel(): string {
+/**
+ * Names one sweep (or override) for the audit trail (TRK-12): the workflow run plus the workflow time
+ * it started at. Audit entries are keyed by it, so two sweeps of one run never share an entry, while
+ * a retried activity of the same sweep writes the same one again.
+ */
+function runLabel(atMs: number): string {
   const info = wf.workflowInfo();
-  return `${info.workflowId}@${info.runId}`;
+  return `${info.workflowId}@${info.runId}/${new Date(atMs).toISOString()}`;
 }

@@ -2,3 +2,5 @@
 export { smokeWorkflow } from './smoke';
 export { connectWorkflow } from './connect';
 export { accountWorkflow } from './account';
+export { conversionWorkflow } from './conversions';
+export { leadSyncWorkflow } from './lead-sync';

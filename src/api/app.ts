@@ -11,10 +11,22 @@ import { accountRoutes } from './routes/accounts';
 import { adRoutes } from './routes/ads';
 import { connectionRoutes } from './routes/connections';
 import { smokeRoutes } from './routes/smoke';
+import { conversionEventRoutes } from './routes/conversion-events';
+import { registerConversionRouting } from '../conversions/routing';
+import { webhookRoutes } from './routes/webhooks';
+import { visitorRoutes } from './routes/visitors';
+import { trackingScriptRoutes } from './routes/tracking-script';
+import { formRoutes } from './routes/forms';
+import { contactRoutes } from './routes/contacts';
+import { campaignRoutes } from './routes/campaigns';
+import { reportRoutes } from './routes/reports';
+import { leadRoutes } from './routes/leads';
 
 const REQUEST_ID = /^[\w.-]{8,128}$/;
 
 export function createApp(ctx: ApiContext): Express {
+  // CRM activity (lifecycle changes, form submissions) → the conversion-event workflows (issue 6); once per process.
+  registerConversionRouting();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -33,6 +45,11 @@ export function createApp(ctx: ApiContext): Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
+  // Public, before express.json: webhooks verify signatures over the raw body; the visitor-tracking
+  // endpoints parse their own small (16 kB) JSON/text bodies and answer only configured site origins.
+  app.use(webhookRoutes(ctx));
+  app.use(visitorRoutes(ctx));
+  app.use(trackingScriptRoutes(ctx));
   app.use(express.json({ limit: '256kb' }));
 
   app.use(healthRoutes(ctx));
@@ -44,6 +61,12 @@ export function createApp(ctx: ApiContext): Express {
   api.use(connectionRoutes(ctx));
   api.use(accountRoutes(ctx));
   api.use(adRoutes(ctx));
+  api.use(conversionEventRoutes(ctx));
+  api.use(formRoutes(ctx));
+  api.use(contactRoutes(ctx));
+  api.use(campaignRoutes(ctx));
+  api.use(reportRoutes(ctx));
+  api.use(leadRoutes(ctx));
   app.use('/api', api);
 
   app.use(notFoundHandler);

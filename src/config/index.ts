@@ -55,6 +55,8 @@ export const envSchema = z.object({
   METRICS_LOOKBACK_DAYS: z.coerce.number().int().min(0).max(90).default(3),
   OWN_SHORTENER_DOMAIN: z.string().default(''),
   LANDING_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
+  /** First retry delay of an ad whose tracking write failed transiently (TRK-11); doubles per attempt. */
+  TRACKING_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
 
   FACEBOOK_GRAPH_URL: url.default('https://graph.facebook.com'),
   FACEBOOK_API_VERSION: z.string().regex(/^v\d+\.0$/).default('v25.0'),
@@ -76,6 +78,13 @@ export const envSchema = z.object({
   LINKEDIN_API_VERSION: z.string().regex(/^\d{6}$/).default('202608'),
   LINKEDIN_CLIENT_ID: z.string().default(''),
   LINKEDIN_CLIENT_SECRET: z.string().default(''),
+
+  /** Visitor tracking (issue 5): per-visitor and per-IP token buckets on the public /t/* endpoints. */
+  TRACKING_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+  TRACKING_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(60),
+  /** Lead sync (issue 5): incremental read period and reconciliation period per account. */
+  LEAD_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  LEAD_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3_600),
 
   /** Set by the dev launcher: the sandboxes' control APIs, for the demo seeding. */
   SANDBOX_MODE: bool.default(false),

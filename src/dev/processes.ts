@@ -12,6 +12,34 @@ export interface Supervised {
   stop(graceMs?: number): Promise<void>;
 }
 
+const liveGroups = new Set<number>();
+
+/**
+ * If this process is killed (Ctrl-C, CI timeout) before it could stop its children, take them down
+ * too: they run in their own process groups and would otherwise outlive it as orphans.
+ */
+export function installOrphanGuard(): void {
+  const killAll = () => {
+    for (const pid of liveGroups) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    liveGroups.clear();
+  };
+  process.once('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      killAll();
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}
+
 export function supervise(
   name: string,
   command: string,
@@ -31,8 +59,10 @@ export function supervise(
   };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
+  if (child.pid) liveGroups.add(child.pid);
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => {
+      if (child.pid) liveGroups.delete(child.pid);
       logStream?.end();
       resolve(code);
     });

@@ -14,6 +14,7 @@ export function createActivityDeps(config: Config, db: Database, overrides: Part
     clients: createNetworkClients(config),
     landing: new LandingChecker(db.models, { timeoutMs: config.LANDING_CHECK_TIMEOUT_MS, cacheTtlMs: 60 * 60 * 1000 }),
     linkedInCreativeToken: LINKEDIN_CREATIVE_ID_TOKEN,
+    trackingRetryBaseMs: config.TRACKING_RETRY_BASE_SECONDS * 1000,
     ...(config.OWN_SHORTENER_DOMAIN ? { ownShortenerDomain: config.OWN_SHORTENER_DOMAIN } : {}),
     ...overrides,
   };

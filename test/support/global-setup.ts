@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureTools } from '../../src/dev/tools';
-import { freePort, startFerretDb, startTemporalDevServer, type Supervised } from '../../src/dev/processes';
+import { freePort, installOrphanGuard, startFerretDb, startTemporalDevServer, type Supervised } from '../../src/dev/processes';
 import { devServerSearchAttributeArgs } from '../../src/temporal/search-attributes';
 
 declare module 'vitest' {
@@ -19,6 +19,7 @@ declare module 'vitest' {
  * with throw-away data folders. `TEMPORAL_ADDRESS` / `MONGODB_URI` point the run at existing ones.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  installOrphanGuard();
   const started: Supervised[] = [];
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'adtrack-test-'));
   const tools = await ensureTools((line) => console.log(line), {

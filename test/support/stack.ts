@@ -121,8 +121,9 @@ export function useStack(options: { env?: () => Record<string, string>; deps?: (
   let closeConnection: (() => Promise<void>) | undefined;
   afterAll(async () => {
     await stack.api?.close();
-    stack.worker?.shutdown();
-    await workerRun;
+    // A test may have stopped (or replaced) the worker itself.
+    if (stack.worker?.getState() === 'RUNNING') stack.worker.shutdown();
+    await workerRun?.catch(() => undefined);
     await closeConnection?.();
     await stack.db?.connection.dropDatabase().catch(() => undefined);
     await stack.db?.close();

@@ -183,3 +183,11 @@ export async function sandboxRequests(sandboxes: TestSandboxes, network: Network
   const res = await sandboxes.control(network).get(`/_sandbox/requests?${query.toString()}`);
   return res.requests;
 }
+
+/** Every token the network's sandbox has issued (read in-process), to prove none is stored in clear. */
+export function issuedSecrets(sandboxes: TestSandboxes, network: Network): string[] {
+  const running = sandboxes.running;
+  if (network === 'facebook') return [...running.facebook.state.world.tokens.keys()];
+  if (network === 'google') return [...running.google.state.accessTokens.keys(), ...[...running.google.state.grants.values()].map((g) => g.refreshToken)];
+  return [...running.linkedin.state.tokens.keys(), ...running.linkedin.state.grants.keys()];
+}

@@ -44,14 +44,17 @@ export function accountHandle(ctx: ApiContext, account: Pick<AdAccountRecord, 'n
   return ctx.temporal.workflow.getHandle(accountWorkflowId(account.network, account.externalId));
 }
 
-/** The workflow's live state, or null when it is not running (disconnected, never started). */
+/**
+ * The workflow's live state, or null when it is not running (disconnected, never started) or does
+ * not answer in time (a busy worker): the database record still answers the request.
+ */
 export async function liveStateOf(ctx: ApiContext, account: AdAccountRecord): Promise<AccountLiveState | null> {
   if (account.status === 'disconnected') return null;
   try {
     return await accountHandle(ctx, account).query(accountStateQuery);
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return null;
-    throw error;
+    if (!(error instanceof WorkflowNotFoundError)) ctx.logger.warn({ err: error, accountId: account._id }, 'account workflow did not answer its state query');
+    return null;
   }
 }
 

@@ -5,10 +5,19 @@ import { registerAdAudit } from './ad-audit';
 import { registerAdMetric } from './ad-metric';
 import { registerConnection } from './connection';
 import { registerConversionDefinition } from './conversion-definition';
-import { registerConversionLedger } from './conversion-ledger';
+import { registerConversionLedger, registerConversionOutbox } from './conversion-ledger';
 import { registerLandingCheck } from './landing-check';
 import { registerSmokeRun } from './smoke-run';
 import { registerTrackingTemplate } from './tracking-template';
+import { registerCampaign, registerCampaignAssociation } from './campaign';
+import { registerContact, registerContactEmail } from './contact';
+import { registerForm } from './form';
+import { registerFormSubmission } from './form-submission';
+import { registerLead } from './lead';
+import { registerLeadFormSync, registerLeadNotification, registerLeadSyncAccount } from './lead-sync-state';
+import { registerPageView } from './page-view';
+import { registerVisitor } from './visitor';
+import { registerWebSession } from './web-session';
 
 /** Every model, registered on one connection (tests get their own database and connection). */
 export function createModels(connection: Connection) {
@@ -23,6 +32,20 @@ export function createModels(connection: Connection) {
     LandingCheck: registerLandingCheck(connection),
     ConversionDefinition: registerConversionDefinition(connection),
     ConversionLedger: registerConversionLedger(connection),
+    ConversionOutbox: registerConversionOutbox(connection),
+    Contact: registerContact(connection),
+    ContactEmail: registerContactEmail(connection),
+    Visitor: registerVisitor(connection),
+    WebSession: registerWebSession(connection),
+    PageView: registerPageView(connection),
+    Form: registerForm(connection),
+    FormSubmission: registerFormSubmission(connection),
+    Lead: registerLead(connection),
+    LeadFormSync: registerLeadFormSync(connection),
+    LeadSyncAccount: registerLeadSyncAccount(connection),
+    LeadNotification: registerLeadNotification(connection),
+    Campaign: registerCampaign(connection),
+    CampaignAssociation: registerCampaignAssociation(connection),
   };
 }
 

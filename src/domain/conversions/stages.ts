@@ -3,21 +3,15 @@
  * the Facebook CRM event name (reference facebook §8.6: `event_name` is free-form, one event per
  * stage, e.g. "Marketing Qualified Lead").
  */
-export const LIFECYCLE_STAGES = [
-  'subscriber',
-  'lead',
-  'marketingqualifiedlead',
-  'salesqualifiedlead',
-  'opportunity',
-  'customer',
-  'evangelist',
-  'other',
-] as const;
-export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+import { isLifecycleStage, LIFECYCLE_STAGES, type LifecycleStage } from '../contacts/lifecycle';
+
+// One list of stages for the whole product: the contacts domain owns it.
+export { isLifecycleStage, LIFECYCLE_STAGES, type LifecycleStage };
 
 /** CONV-2: "the stage 'other' is not supported as a trigger". */
 export const UNSUPPORTED_TRIGGER_STAGES: readonly LifecycleStage[] = ['other'];
 
+/** Names the stages carry as Facebook CRM events (title case, as the network shows them). */
 export const LIFECYCLE_STAGE_LABELS: Record<LifecycleStage, string> = {
   subscriber: 'Subscriber',
   lead: 'Lead',
@@ -28,7 +22,3 @@ export const LIFECYCLE_STAGE_LABELS: Record<LifecycleStage, string> = {
   evangelist: 'Evangelist',
   other: 'Other',
 };
-
-export function isLifecycleStage(value: string): value is LifecycleStage {
-  return (LIFECYCLE_STAGES as readonly string[]).includes(value);
-}

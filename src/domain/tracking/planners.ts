@@ -5,10 +5,10 @@
  */
 import type { AdRecord, FacebookAdTracking, GoogleAdTracking, LinkedInAdTracking, TrackingWrite } from '../../networks/types';
 import { facebookUnsupported, googleTrackingBelowCampaign, googleUnsupported, linkedInUnsupported } from './ad-types';
-import { toRecord } from './query-string';
+import { decodeComponent, toRecord } from './query-string';
 import { reasons } from './reasons';
 import { facebookTemplatePairs, mergeFacebookUrlTags } from './templates/facebook';
-import { mergeGoogleCampaignTracking } from './templates/google';
+import { GOOGLE_CAMPAIGN_NAME_PARAMETER, GOOGLE_CAMPAIGN_NAME_REFERENCE, googleCampaignNameValue, mergeGoogleCampaignTracking } from './templates/google';
 import { linkedInTemplateParams, mergeLinkedInUrlParameters } from './templates/linkedin';
 import type { AccountTrackingContext, LandingCheck, TrackingReason } from './types';
 import { checkLandingUrl } from './url-rules';
@@ -81,6 +81,17 @@ export function planGoogle(
   const belowCampaign = googleTrackingBelowCampaign(tracking);
   if (belowCampaign) return error(belowCampaign);
   if (!merge.changed) return { kind: 'tracked' };
+  // TRK-10: utm_campaign re-added after the advertiser removed it carries the campaign's CURRENT name,
+  // so a `utmcampaign` custom parameter still holding an old name is refreshed with it. A rename alone
+  // adds nothing and rewrites nothing.
+  let urlCustomParameters = merge.urlCustomParameters;
+  let appliedParams = merge.added;
+  const current = googleCampaignNameValue(ad.campaign.name);
+  const stale = urlCustomParameters.find((p) => p.key === GOOGLE_CAMPAIGN_NAME_PARAMETER && p.value !== current);
+  if (merge.added.utm_campaign === GOOGLE_CAMPAIGN_NAME_REFERENCE && stale && current !== '') {
+    urlCustomParameters = urlCustomParameters.map((p) => (p === stale ? { key: p.key, value: current } : p));
+    appliedParams = { ...appliedParams, [`_${GOOGLE_CAMPAIGN_NAME_PARAMETER}`]: decodeComponent(current) };
+  }
   return {
     kind: 'write',
     write: {
@@ -88,9 +99,9 @@ export function planGoogle(
       key: writeKeys.google(ad.campaign.id),
       campaignId: ad.campaign.id,
       trackingUrlTemplate: merge.trackingUrlTemplate,
-      urlCustomParameters: merge.urlCustomParameters,
+      urlCustomParameters,
     },
-    appliedParams: merge.added,
+    appliedParams,
   };
 }
 

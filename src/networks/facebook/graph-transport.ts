@@ -13,6 +13,9 @@ export interface GraphTransportOptions {
   timeoutMs: number;
 }
 
+const READ_ATTEMPTS = 3;
+const READ_RETRY_DELAY_MS = 100;
+
 /** Structured params travel as JSON strings (§0). */
 function encodeParams(params: GraphParams): URLSearchParams {
   const out = new URLSearchParams();
@@ -41,9 +44,22 @@ export class GraphTransport {
     });
   }
 
+  /**
+   * Reads are retried in place (twice, shortly) when Graph answers a transient error: a read has no
+   * side effect, and one flaky read would otherwise fail a whole sweep page of many calls. Timeouts
+   * and every other error go straight to the caller; writes are never repeated here.
+   */
   async get<T>(path: string, token: string | undefined, params: GraphParams = {}): Promise<T> {
     const query = encodeParams({ ...params, ...this.credentials(token) });
-    return this.send<T>(() => this.http.get(path, { params: query }));
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.send<T>(() => this.http.get(path, { params: query }));
+      } catch (error) {
+        const answeredTransient = error instanceof NetworkError && error.kind === 'transient' && error.httpStatus !== undefined;
+        if (!answeredTransient || attempt >= READ_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, READ_RETRY_DELAY_MS * attempt));
+      }
+    }
   }
 
   /** Form-encoded POST, as the SDKs send writes. */

@@ -44,7 +44,8 @@ export class UsageMeter {
   private decayed(accountId: string, now: number): AccountScore {
     const tier = TIERS[this.tier];
     const entry = this.scores.get(accountId) ?? { score: 0, at: now, blockedUntil: 0 };
-    entry.score = Math.max(0, entry.score - ((now - entry.at) * tier.maxScore) / tier.decaySeconds);
+    // A sandbox clock moved back must not count as negative decay (that would add points).
+    entry.score = Math.max(0, entry.score - (Math.max(0, now - entry.at) * tier.maxScore) / tier.decaySeconds);
     entry.at = now;
     this.scores.set(accountId, entry);
     return entry;

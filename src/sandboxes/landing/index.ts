@@ -11,6 +11,8 @@ import express, { type Express, type Request } from 'express';
 export interface LandingSiteOptions {
   /** URL of the tracking script to include in pages (`/t.js` of the API), if any. */
   trackingScriptUrl?: string;
+  /** Form id of this system for the page's form (`data-adtrack-form="<id>"`, wired by the tracking script). Read per request. */
+  formId?: string;
 }
 
 const escapeHtml = (value: string) =>
@@ -36,7 +38,7 @@ export function createLandingSite(options: LandingSiteOptions = {}): { app: Expr
     res.type('html').send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${slug} — Example landing page</title>${script}</head>
 <body><h1>${slug}</h1>
-<form id="lead-form" data-adtrack-form>
+<form id="lead-form" data-adtrack-form${options.formId ? `="${escapeHtml(options.formId)}"` : ''}>
   <label>Email <input type="email" name="email" required></label>
   <label>Name <input type="text" name="name"></label>
   <button type="submit">Send</button>

@@ -1,0 +1,135 @@
+import { heartbeat } from '@temporalio/activity';
+import { storeLeads } from '../src/contacts/leads';
+import { bulkWriteInChunks } from '../src/contacts/store';
+import type { Models } from '../src/db/models';
+import { leadFormSyncKey, type LeadFormSyncDoc } from '../src/db/models/lead-sync-state';
+import type { AdNetworkClient, Network } from '../src/networks/types';
+import type { TokenVault } from '../src/security/token-vault';
+import { loadAccount } from './accounts';
+import { withAccessToken } from './tokens';
+
+export interface LeadDeps {
+  models: Models;
+  vault: TokenVault;
+  clients: Record<Network, AdNetworkClient>;
+}
+
+/** Leads per page: Facebook caps at 500, the others page on their own terms. */
+const PAGE_SIZE = 500;
+
+/** Lead sync I/O (LEAD-1…LEAD-5): one page per call, idempotent on the network lead id. */
+export function createLeadActivities(deps: LeadDeps) {
+  return {
+    /** The account's lead forms (upserted for LEAD-5), with each form's stored cursor. */
+    async refreshLeadForms(input: { accountKey: string }): Promise<{ formId: string; name: string; cursor?: string }[]> {
+      const account = await loadAccount(deps, input.accountKey);
+      const forms = await withAccessToken(deps, account.connectionId, (token, client) => client.listLeadForms(token, account.externalId));
+      const now = new Date();
+      if (forms.length > 0) {
+        await bulkWriteInChunks(
+          deps.models.LeadFormSync,
+          forms.map((form) => ({
+            updateOne: {
+              filter: { _id: leadFormSyncKey(input.accountKey, form.formId) },
+              update: {
+                $set: { accountKey: input.accountKey, network: account.network, formId: form.formId, formName: form.name, formStatus: form.status },
+              },
+              upsert: true,
+            },
+          })),
+          { ordered: false },
+        );
+      }
+      await deps.models.LeadSyncAccount.updateOne({ _id: input.accountKey }, { $set: { lastFormsRefreshAt: now, lastError: null } });
+      const stored = await deps.models.LeadFormSync.find({ accountKey: input.accountKey }, { formId: 1, cursor: 1 }).lean<Pick<LeadFormSyncDoc, 'formId' | 'cursor'>[]>();
+      const cursors = new Map(stored.map((s) => [s.formId, s.cursor]));
+      return forms.map((form) => ({ formId: form.formId, name: form.name, ...(cursors.get(form.formId) ? { cursor: cursors.get(form.formId)! } : {}) }));
+    },
+
+    /**
+     * One page of a form's leads, stored (leads + contacts). `poll` reads since the cursor;
+     * `reconcile` lists everything and reports how many of the listed leads were missing.
+     */
+    async syncLeadsPage(input: {
+      accountKey: string;
+      formId: string;
+      mode: 'poll' | 'reconcile';
+      since?: string;
+      cursor?: string;
+    }): Promise<{ seen: number; stored: number; newestCreatedTime?: string; nextCursor?: string }> {
+      const account = await loadAccount(deps, input.accountKey);
+      const page = await withAccessToken(deps, account.connectionId, (token, client) =>
+        client.listLeads(token, account.externalId, {
+          formId: input.formId,
+          pageSize: PAGE_SIZE,
+          ...(input.since ? { since: input.since } : {}),
+          ...(input.cursor ? { cursor: input.cursor } : {}),
+        }),
+      );
+      heartbeat({ listed: page.items.length });
+      const result = await storeLeads(deps.models, input.accountKey, page.items, input.mode, new Date(), () => heartbeat({ storing: page.items.length }));
+      let newest: number | undefined;
+      for (const lead of page.items) {
+        const at = Date.parse(lead.createdTime);
+        if (!Number.isNaN(at) && (newest === undefined || at > newest)) newest = at;
+      }
+      return {
+        seen: page.items.length,
+        stored: result.stored,
+        ...(newest !== undefined ? { newestCreatedTime: new Date(newest).toISOString() } : {}),
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      };
+    },
+
+    async recordLeadFormSync(input: { accountKey: string; formId: string; ok: boolean; cursor?: string; error?: string }): Promise<void> {
+      const now = new Date();
+      await deps.models.LeadFormSync.updateOne(
+        { _id: leadFormSyncKey(input.accountKey, input.formId) },
+        {
+          $set: {
+            accountKey: input.accountKey,
+            formId: input.formId,
+            network: input.accountKey.split(':')[0],
+            lastSyncAt: now,
+            ...(input.ok ? { lastSuccessAt: now, lastError: null } : { lastError: input.error ?? 'unknown error', lastErrorAt: now }),
+            ...(input.cursor ? { cursor: input.cursor } : {}),
+          },
+        },
+        { upsert: true },
+      );
+    },
+
+    /** LEAD-5: leads at the network vs stored for the form, after a reconciliation. */
+    async recordLeadReconcile(input: { accountKey: string; formId: string; leadsAtNetwork: number; missingFound: number }): Promise<void> {
+      const leadsStored = await deps.models.Lead.countDocuments({ accountKey: input.accountKey, formId: input.formId });
+      await deps.models.LeadFormSync.updateOne(
+        { _id: leadFormSyncKey(input.accountKey, input.formId) },
+        {
+          $set: { leadsAtNetwork: input.leadsAtNetwork, leadsStored, lastReconcileAt: new Date(), missingFoundAtLastReconcile: input.missingFound },
+          $inc: { missingFoundTotal: input.missingFound },
+        },
+      );
+    },
+
+    async recordLeadSyncError(input: { accountKey: string; error: string }): Promise<void> {
+      await deps.models.LeadSyncAccount.updateOne({ _id: input.accountKey }, { $set: { lastError: input.error, lastErrorAt: new Date() } });
+    },
+
+    /** Forms with webhook-announced leads (received before `receivedBefore`) that are still not stored. */
+    async unresolvedLeadNotificationForms(input: { accountKey: string; receivedBefore: string }): Promise<string[]> {
+      const pending = await deps.models.LeadNotification.find(
+        { accountKey: input.accountKey, resolvedAt: null, receivedAt: { $lt: new Date(input.receivedBefore) } },
+        { _id: 1, formId: 1 },
+      )
+        .limit(5_000)
+        .lean<{ _id: string; formId: string | null }[]>();
+      if (pending.length === 0) return [];
+      // Stored meanwhile (e.g. by a reconciliation of another run): resolve them now.
+      const stored = new Set(
+        (await deps.models.Lead.find({ _id: { $in: pending.map((p) => p._id) } }, { _id: 1 }).lean<{ _id: string }[]>()).map((lead) => lead._id),
+      );
+      if (stored.size > 0) await deps.models.LeadNotification.updateMany({ _id: { $in: [...stored] } }, { $set: { resolvedAt: new Date() } });
+      return [...new Set(pending.filter((p) => !stored.has(p._id) && p.formId).map((p) => p.formId!))];
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import { emitCrmActivity } from '../../contacts/activity-events';
+import { refreshContactAttribution } from '../../contacts/attribution';
+import { importContacts } from '../../contacts/import';
+import { presentActivity, presentAttribution, presentContact, presentContactSummary } from '../../contacts/present';
+import { LIFECYCLE_STAGES, normaliseEmail } from '../../domain/contacts';
+import { normaliseContact, type ContactDoc } from '../../db/models/contact';
+import type { FormSubmissionDoc } from '../../db/models/form-submission';
+import type { LeadDoc } from '../../db/models/lead';
+import type { PageViewDoc } from '../../db/models/page-view';
+import type { WebSessionDoc } from '../../db/models/web-session';
+import { recipientParam } from '../../visitors/email-link';
+import type { ApiContext } from '../context';
+import { ApiError, notFound, parseInput } from '../errors';
+
+const listSchema = z.object({
+  email: z.string().max(254).optional(),
+  source: z.string().max(64).optional(),
+  /** The Ad key "<network>:<adId>" the contact is attributed to. */
+  attributedAd: z.string().max(200).optional(),
+  attributed: z.enum(['true', 'false']).optional(),
+  lifecycleStage: z.enum(LIFECYCLE_STAGES).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(100).optional(),
+});
+
+const propertyValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
+const patchSchema = z
+  .object({
+    lifecycleStage: z.enum(LIFECYCLE_STAGES).optional(),
+    /** Merged into the contact's properties (e.g. a consent flag CONV-5 checks); null removes. */
+    properties: z.record(z.string().regex(/^[A-Za-z][\w-]{0,63}$/, 'letters, digits, dash or underscore'), propertyValue).optional(),
+  })
+  .strict()
+  .refine((body) => body.lifecycleStage !== undefined || body.properties !== undefined, 'give lifecycleStage and/or properties');
+
+const importSchema = z
+  .object({
+    contacts: z
+      .array(
+        z
+          .object({
+            email: z.string().max(254),
+            firstName: z.string().max(200).optional(),
+            lastName: z.string().max(200).optional(),
+            phone: z.string().max(64).optional(),
+            company: z.string().max(200).optional(),
+            jobTitle: z.string().max(200).optional(),
+            lifecycleStage: z.string().max(64).optional(),
+            properties: z.record(z.string().regex(/^[A-Za-z][\w-]{0,63}$/), propertyValue).optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(2000),
+  })
+  .strict();
+
+/** Contacts (VIS-2…VIS-5): list, inspect (activity, identification, attribution and why), change, import. */
+export function contactRoutes(ctx: ApiContext): Router {
+  const router = Router();
+  const { models } = ctx.db;
+  const emailLinkKey = ctx.config.ENCRYPTION_KEYS[0]!.key;
+
+  const load = async (id: string): Promise<ContactDoc> => {
+    const contact = await models.Contact.findById(id).lean<ContactDoc>();
+    if (!contact) throw notFound('Contact');
+    return normaliseContact(contact);
+  };
+
+  router.get('/contacts', async (req, res) => {
+    const query = parseInput(listSchema, req.query, 'query');
+    const filter: Record<string, unknown> = {};
+    if (query.email !== undefined) {
+      const email = normaliseEmail(query.email);
+      if (email === null) return void res.json({ items: [], nextCursor: null });
+      const owner = await models.ContactEmail.findById(email).lean();
+      if (!owner) return void res.json({ items: [], nextCursor: null });
+      filter._id = owner.contactId;
+    }
+    if (query.source !== undefined) filter.source = query.source;
+    if (query.lifecycleStage !== undefined) filter.lifecycleStage = query.lifecycleStage;
+    if (query.attributedAd !== undefined) filter['attribution.ad.adKey'] = query.attributedAd;
+    if (query.attributed !== undefined) filter['attribution.attributed'] = query.attributed === 'true';
+    if (query.cursor !== undefined) filter._id = filter._id === undefined ? { $gt: query.cursor } : { $eq: filter._id, $gt: query.cursor };
+    const contacts = await models.Contact.find(filter).sort({ _id: 1 }).limit(query.limit + 1).lean<ContactDoc[]>();
+    const page = contacts.slice(0, query.limit);
+    res.json({ items: page.map((c) => presentContactSummary(normaliseContact(c))), nextCursor: contacts.length > query.limit ? page[page.length - 1]!._id : null });
+  });
+
+  router.post('/contacts/import', async (req, res) => {
+    const input = parseInput(importSchema, req.body);
+    const result = await importContacts(models, input.contacts, `import:${randomUUID()}`);
+    res.status(200).json(result);
+  });
+
+  router.get('/contacts/:id', async (req, res) => {
+    const contact = await load(req.params.id);
+    const [pageViews, sessions, submissions, leads] = await Promise.all([
+      models.PageView.find({ contactId: contact._id }).sort({ at: -1 }).limit(200).lean<PageViewDoc[]>(),
+      models.WebSession.find({ contactId: contact._id }).sort({ startedAt: -1 }).limit(100).lean<WebSessionDoc[]>(),
+      models.FormSubmission.find({ contactId: contact._id }).sort({ at: -1 }).limit(100).lean<FormSubmissionDoc[]>(),
+      models.Lead.find({ contactId: contact._id }).sort({ createdTime: -1 }).limit(100).lean<LeadDoc[]>(),
+    ]);
+    res.json({
+      ...presentContact(contact),
+      ...presentActivity({ pageViews, sessions, submissions, leads }),
+      trackedEmailLinkParam: `atk_rcpt=${recipientParam(emailLinkKey, contact._id)}`,
+    });
+  });
+
+  /** ATT-1…ATT-3: why the contact was (not) credited to an ad; recomputed from what is stored. */
+  router.get('/contacts/:id/attribution', async (req, res) => {
+    const contact = await load(req.params.id);
+    if (contact.firstConversionAt !== null) await refreshContactAttribution(models, contact._id);
+    res.json({ contactId: contact._id, ...presentAttribution(await load(contact._id)) });
+  });
+
+  router.patch('/contacts/:id', async (req, res) => {
+    const input = parseInput(patchSchema, req.body);
+    const contact = await load(req.params.id);
+    const now = new Date();
+    const set: Record<string, unknown> = {};
+    const unset: Record<string, ''> = {};
+    const stageChanged = input.lifecycleStage !== undefined && input.lifecycleStage !== contact.lifecycleStage;
+    if (stageChanged) {
+      set.lifecycleStage = input.lifecycleStage;
+      set.lifecycleStageChangedAt = now;
+    }
+    for (const [key, value] of Object.entries(input.properties ?? {})) {
+      if (value === null) unset[`properties.${key}`] = '';
+      else set[`properties.${key}`] = value;
+    }
+    if (Object.keys(set).length > 0 || Object.keys(unset).length > 0) {
+      // Conditional on the stage we read, so two concurrent changes emit one event each, not a lost one.
+      const updated = await models.Contact.updateOne(
+        stageChanged ? { _id: contact._id, lifecycleStage: contact.lifecycleStage } : { _id: contact._id },
+        { ...(Object.keys(set).length > 0 ? { $set: set } : {}), ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
+      );
+      if (updated.matchedCount === 0) throw new ApiError(409, 'concurrent_change', 'The contact changed meanwhile; read it again and retry.');
+    }
+    if (stageChanged) await emitCrmActivity(ctx, { kind: 'lifecycle_stage', contactId: contact._id, stage: input.lifecycleStage!, at: now });
+    res.json(presentContact(await load(contact._id)));
+  });
+
+  return router;
+}

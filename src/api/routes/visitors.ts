@@ -1,0 +1,165 @@
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { emitCrmActivity } from '../../contacts/activity-events';
+import { parseVisitorToken } from '../../domain/visitors';
+import { recordPageView, TrackingInputError } from '../../visitors/page-views';
+import { TokenBucketLimiter } from '../../visitors/rate-limit';
+import { FormNotFoundError, submitForm } from '../../visitors/submissions';
+import type { ApiContext } from '../context';
+import { ApiError, parseInput } from '../errors';
+
+/** Beacons are small: a page view is a URL, a referrer and a title; a submission a handful of answers. */
+export const TRACKING_BODY_LIMIT_BYTES = 16 * 1024;
+
+const visitorToken = z.string().transform((value, zctx) => {
+  const token = parseVisitorToken(value);
+  if (token === null) {
+    zctx.addIssue({ code: 'custom', message: 'expected the visitor token: 32 hex characters' });
+    return z.NEVER;
+  }
+  return token;
+});
+const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '8-64 letters, digits, dash or underscore');
+
+const pageViewSchema = z
+  .object({
+    visitorToken,
+    url: z.string().min(1).max(8192),
+    referrer: z.string().max(8192).optional(),
+    title: z.string().max(2000).optional(),
+    pageViewId: clientId.optional(),
+  })
+  .strict();
+
+const fieldsSchema = z
+  .record(z.string().min(1).max(100), z.union([z.string().max(2000), z.number(), z.boolean()]).transform(String))
+  .refine((fields) => Object.keys(fields).length <= 50, 'at most 50 fields');
+
+const submissionSchema = z
+  .object({
+    email: z.string().min(3).max(254),
+    fields: fieldsSchema.default({}),
+    pageUrl: z.string().min(1).max(8192).optional(),
+    visitorToken: visitorToken.optional(),
+    submissionId: clientId.optional(),
+  })
+  .strict();
+
+const formIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+/**
+ * Public visitor tracking (VIS-1…VIS-5): no admin token. Mounted BEFORE the global JSON parser so
+ * these routes parse their own small bodies (JSON or text/plain, which sendBeacon sends without a
+ * CORS preflight). Browsers may call them only from CORS_SITE_ORIGINS; rate-limited per visitor and IP.
+ */
+export function visitorRoutes(ctx: ApiContext): Router {
+  const router = Router();
+  const allowed = new Set(ctx.config.CORS_SITE_ORIGINS.map((origin) => origin.replace(/\/+$/, '').toLowerCase()));
+  const perVisitor = new TokenBucketLimiter({ ratePerMinute: ctx.config.TRACKING_RATE_PER_MINUTE, burst: ctx.config.TRACKING_RATE_BURST });
+  // An office or a mobile carrier puts many visitors behind one address: a wider bucket per IP.
+  const perIp = new TokenBucketLimiter({ ratePerMinute: ctx.config.TRACKING_RATE_PER_MINUTE * 5, burst: ctx.config.TRACKING_RATE_BURST * 5 });
+  const emailLinkKeys = ctx.config.ENCRYPTION_KEYS.map((key) => key.key);
+
+  const cors = (req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    const origin = req.get('origin');
+    if (origin !== undefined) {
+      res.setHeader('Vary', 'Origin');
+      if (!allowed.has(origin.toLowerCase())) {
+        return next(new ApiError(403, 'origin_not_allowed', 'This site is not allowed to send tracking data (see CORS_SITE_ORIGINS).'));
+      }
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
+      res.setHeader('Access-Control-Max-Age', '600');
+    }
+    if (req.method === 'OPTIONS') return void res.status(204).end();
+    next();
+  };
+
+  const body = [
+    express.json({ limit: TRACKING_BODY_LIMIT_BYTES, type: ['application/json'] }),
+    express.text({ limit: TRACKING_BODY_LIMIT_BYTES, type: ['text/plain'] }),
+    (req: Request, _res: Response, next: NextFunction) => {
+      if (typeof req.body === 'string') {
+        try {
+          req.body = JSON.parse(req.body) as unknown;
+        } catch {
+          return next(new ApiError(400, 'invalid_json', 'The request body is not valid JSON'));
+        }
+      } else if (req.body === undefined) {
+        return next(new ApiError(415, 'unsupported_media_type', 'Send the body as application/json or text/plain JSON.'));
+      }
+      next();
+    },
+  ];
+
+  const limit = (token: string | undefined, req: Request, res: Response) => {
+    const ipKey = `ip:${req.ip ?? 'unknown'}`;
+    const okIp = perIp.take(ipKey);
+    const okVisitor = token === undefined || perVisitor.take(`v:${token}`);
+    if (okIp && okVisitor) return;
+    const waitMs = Math.max(perIp.retryAfterMs(ipKey), token === undefined ? 0 : perVisitor.retryAfterMs(`v:${token}`));
+    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))));
+    throw new ApiError(429, 'rate_limited', 'Too many tracking requests; slow down.');
+  };
+
+  const inputError = (error: unknown): unknown =>
+    error instanceof TrackingInputError
+      ? new ApiError(400, 'validation_failed', 'The request body is invalid', { issues: [{ path: `body.${error.field}`, message: error.message }] })
+      : error;
+
+  router.options(['/t/pageview', '/t/forms/:formId/submissions'], cors);
+
+  router.post('/t/pageview', cors, ...body, async (req, res) => {
+    const input = parseInput(pageViewSchema, req.body);
+    limit(input.visitorToken, req, res);
+    try {
+      await recordPageView(
+        { models: ctx.db.models, emailLinkKeys },
+        { visitorToken: input.visitorToken, url: input.url, referrer: input.referrer, title: input.title, pageViewId: input.pageViewId, at: new Date() },
+      );
+    } catch (error) {
+      throw inputError(error);
+    }
+    res.status(202).json({ accepted: true });
+  });
+
+  router.post('/t/forms/:formId/submissions', cors, ...body, async (req, res) => {
+    const formId = parseInput(formIdSchema, req.params.formId, 'path');
+    const input = parseInput(submissionSchema, req.body);
+    limit(input.visitorToken, req, res);
+    let result;
+    try {
+      result = await submitForm(ctx.db.models, {
+        formId,
+        email: input.email,
+        fields: input.fields,
+        pageUrl: input.pageUrl,
+        visitorToken: input.visitorToken,
+        submissionId: input.submissionId,
+        userAgent: req.get('user-agent')?.slice(0, 1000) ?? null,
+        ip: req.ip ?? null,
+        at: new Date(),
+      });
+    } catch (error) {
+      if (error instanceof FormNotFoundError) throw new ApiError(404, 'form_not_found', 'No form with that id.');
+      throw inputError(error);
+    }
+    if (result.stored) {
+      await emitCrmActivity(ctx, {
+        kind: 'form_submission',
+        contactId: result.contactId,
+        formId,
+        submissionId: result.submissionId,
+        at: result.at,
+        pageUrl: result.pageUrl,
+        userAgent: req.get('user-agent')?.slice(0, 1000) ?? null,
+        ip: req.ip ?? null,
+      });
+    }
+    res.status(202).json({ accepted: true, submissionId: result.submissionId });
+  });
+
+  return router;
+}

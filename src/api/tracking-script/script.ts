@@ -1,0 +1,132 @@
+/**
+ * The tracking script served at GET /t.js (VIS-1): dependency-free, ES5, a few kilobytes.
+ * - Sets the first-party visitor cookie `adtrack_vid` (16 random bytes, hex) when missing and
+ *   refreshes its lifetime on every visit.
+ * - Reports every page view (URL, referrer, title) with navigator.sendBeacon (text/plain, so no CORS
+ *   preflight), falling back to fetch keepalive; SPA navigations (pushState / popstate) count too.
+ * - Form helper: `window.adtrack.submitForm(formId, { email, fields })` posts a submission with the
+ *   visitor token and a fresh submission id (retries reuse it); forms marked
+ *   `data-adtrack-form="<formId>"` are wired automatically. Such a form without an `action` is not
+ *   navigated away from (that would put the answers into the URL); the form gets
+ *   `data-adtrack-status` = sending | sent | failed and an `adtrack:submitted` event.
+ */
+import { VISITOR_COOKIE_MAX_AGE_SECONDS, VISITOR_COOKIE_NAME, VISITOR_TOKEN_BYTES } from '../../domain/visitors';
+
+export function trackingScript(apiBaseUrl: string): string {
+  const config = JSON.stringify({
+    api: apiBaseUrl.replace(/\/+$/, ''),
+    cookie: VISITOR_COOKIE_NAME,
+    maxAge: VISITOR_COOKIE_MAX_AGE_SECONDS,
+    bytes: VISITOR_TOKEN_BYTES,
+  });
+  return `/* adtrack visitor tracking */
+(function (w, d) {
+  'use strict';
+  if (w.adtrack && w.adtrack.loaded) return;
+  var C = ${config};
+
+  function hex(bytes) {
+    var out = '';
+    for (var i = 0; i < bytes.length; i++) out += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16);
+    return out;
+  }
+  function randomHex(n) {
+    var bytes = new Uint8Array(n);
+    if (w.crypto && w.crypto.getRandomValues) w.crypto.getRandomValues(bytes);
+    else for (var i = 0; i < n; i++) bytes[i] = Math.floor(Math.random() * 256);
+    return hex(bytes);
+  }
+  function readCookie(name) {
+    var parts = d.cookie ? d.cookie.split(';') : [];
+    for (var i = 0; i < parts.length; i++) {
+      var kv = parts[i].replace(/^\\s+/, '');
+      if (kv.indexOf(name + '=') === 0) return decodeURIComponent(kv.slice(name.length + 1));
+    }
+    return null;
+  }
+  function visitorToken() {
+    var token = readCookie(C.cookie);
+    if (!token || !/^[0-9a-f]{32}$/.test(token)) token = randomHex(C.bytes);
+    // First-party cookie, refreshed on every visit.
+    d.cookie = C.cookie + '=' + token + '; Max-Age=' + C.maxAge + '; Path=/; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '');
+    return token;
+  }
+  var token = visitorToken();
+
+  function send(path, body) {
+    var data = JSON.stringify(body);
+    try {
+      if (navigator.sendBeacon && navigator.sendBeacon(C.api + path, data)) return;
+    } catch (e) { /* fall back to fetch */ }
+    if (w.fetch) w.fetch(C.api + path, { method: 'POST', body: data, keepalive: true, mode: 'cors', credentials: 'omit', headers: { 'Content-Type': 'text/plain' } })['catch'](function () {});
+  }
+
+  var lastUrl = null;
+  function pageView() {
+    var url = location.href;
+    if (url === lastUrl) return;
+    var referrer = lastUrl || d.referrer || '';
+    lastUrl = url;
+    send('/t/pageview', { visitorToken: token, url: url, referrer: referrer, title: d.title || '', pageViewId: randomHex(12) });
+  }
+
+  function submitForm(formId, data, submissionId) {
+    var body = {
+      email: data && data.email,
+      fields: (data && data.fields) || {},
+      pageUrl: location.href,
+      visitorToken: token,
+      submissionId: submissionId || randomHex(16)
+    };
+    if (!w.fetch) { send('/t/forms/' + encodeURIComponent(formId) + '/submissions', body); return Promise.resolve({ ok: true }); }
+    return w.fetch(C.api + '/t/forms/' + encodeURIComponent(formId) + '/submissions', {
+      method: 'POST', body: JSON.stringify(body), keepalive: true, mode: 'cors', credentials: 'omit', headers: { 'Content-Type': 'text/plain' }
+    }).then(function (res) { return { ok: res.ok, status: res.status }; });
+  }
+
+  function collect(form) {
+    var email = null, fields = {};
+    for (var i = 0; i < form.elements.length; i++) {
+      var el = form.elements[i];
+      if (!el.name || el.disabled) continue;
+      var type = (el.type || '').toLowerCase();
+      if (type === 'password' || type === 'file' || type === 'submit' || type === 'button' || type === 'hidden' && el.name.indexOf('adtrack') === 0) continue;
+      if ((type === 'checkbox' || type === 'radio') && !el.checked) continue;
+      if (email === null && (type === 'email' || el.name.toLowerCase() === 'email')) { email = el.value; continue; }
+      fields[el.name] = String(el.value).slice(0, 1000);
+    }
+    return { email: email, fields: fields };
+  }
+
+  function wire(form) {
+    if (form.getAttribute('data-adtrack-wired')) return;
+    form.setAttribute('data-adtrack-wired', '1');
+    form.addEventListener('submit', function (event) {
+      var formId = form.getAttribute('data-adtrack-form');
+      if (!formId) return;
+      var keepPage = !form.getAttribute('action');
+      if (keepPage) event.preventDefault();
+      form.setAttribute('data-adtrack-status', 'sending');
+      submitForm(formId, collect(form)).then(function (result) {
+        form.setAttribute('data-adtrack-status', result.ok ? 'sent' : 'failed');
+        try { form.dispatchEvent(new CustomEvent('adtrack:submitted', { detail: result })); } catch (e) { /* old browsers */ }
+      }, function () { form.setAttribute('data-adtrack-status', 'failed'); });
+    });
+  }
+  function wireAll() {
+    var forms = d.querySelectorAll('form[data-adtrack-form]');
+    for (var i = 0; i < forms.length; i++) wire(forms[i]);
+  }
+
+  var push = w.history && w.history.pushState;
+  if (push) {
+    w.history.pushState = function () { var r = push.apply(this, arguments); setTimeout(pageView, 0); return r; };
+    w.addEventListener('popstate', pageView);
+  }
+
+  w.adtrack = { loaded: true, visitorToken: function () { return token; }, submitForm: submitForm, trackPageView: pageView };
+  pageView();
+  if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', wireAll); else wireAll();
+})(window, document);
+`;
+}

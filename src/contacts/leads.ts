@@ -1,0 +1,276 @@
+/**
+ * Lead-ad leads → stored leads and contacts (LEAD-1…LEAD-3, ATT-3), one page at a time.
+ *
+ * Idempotent on the network lead id (LEAD-2): the Lead `_id` is "<network>:<leadId>" and a lead
+ * that already has its contact is skipped, so webhook + poll + reconciliation overlaps, activity
+ * retries and a worker killed mid-page all converge on one lead and one contact per email. Writes
+ * are batched (a page of up to a few hundred leads costs a handful of round trips).
+ */
+import { createHash } from 'node:crypto';
+import type { UpdateQuery } from 'mongoose';
+import { decideAdAttribution } from '../domain/attribution';
+import { identifyLeadContact, leadToContact, type IdentificationDecision, type LeadContactProperties } from '../domain/contacts';
+import type { Models } from '../db/models';
+import { normaliseContact, type ContactDoc } from '../db/models/contact';
+import { leadKeyOf, type LeadDoc } from '../db/models/lead';
+import type { NetworkLead } from '../networks/types';
+import { leadAdOriginOf, refreshContactAttribution, storedAttribution, type AttributionModels } from './attribution';
+import { bulkWriteInChunks, fieldsToSet, IDENTIFICATION_HISTORY, identificationEntry, isDuplicateKeyError, newContactId } from './store';
+
+export type LeadModels = AttributionModels & Pick<Models, 'ContactEmail' | 'LeadNotification'>;
+
+export interface StoreLeadsResult {
+  received: number;
+  /** Leads stored (or completed) by this call; 0 when every lead was already there. */
+  stored: number;
+  contactsCreated: number;
+  leadKeys: string[];
+}
+
+/** A stable uuid-shaped id for a lead without an email (it can only ever be its own contact). */
+function contactIdForEmaillessLead(leadKey: string): string {
+  const h = createHash('sha256').update(`lead-contact|${leadKey}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Property names from lead-form questions: no dots or leading $ (MongoDB paths). */
+function propertyKey(name: string): string {
+  return name.replace(/[.$]/g, '_').slice(0, 100) || '_';
+}
+
+async function emailOwners(models: LeadModels, emails: string[]): Promise<Map<string, string>> {
+  if (emails.length === 0) return new Map();
+  const docs = await models.ContactEmail.find({ _id: { $in: emails } }).lean();
+  return new Map(docs.map((doc) => [doc._id, doc.contactId]));
+}
+
+/**
+ * Claims every email not owned yet, in one batch of plain inserts (no upserts: the embedded
+ * FerretDB can deadlock on concurrent multi-document upserts). A concurrent claim of the same
+ * email is a duplicate-key error: that owner wins, the caller re-reads the owners.
+ */
+async function claimEmails(models: LeadModels, emails: string[]): Promise<void> {
+  if (emails.length === 0) return;
+  const now = new Date();
+  for (let start = 0; start < emails.length; start += 100) {
+    try {
+      await models.ContactEmail.insertMany(
+        emails.slice(start, start + 100).map((email) => ({ _id: email, contactId: newContactId(), createdAt: now })),
+        { ordered: false },
+      );
+    } catch (error) {
+      const e = error as { writeErrors?: { code?: number }[] | { code?: number } };
+      const list = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];
+      if (!isDuplicateKeyError(error) && !(list.length > 0 && list.every((w) => w.code === 11000))) throw error;
+    }
+  }
+}
+
+function onlyDuplicateKeys(error: unknown): boolean {
+  const e = error as { writeErrors?: { code?: number }[] | { code?: number } };
+  const list = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];
+  return isDuplicateKeyError(error) || (list.length > 0 && list.every((w) => w.code === 11000));
+}
+
+/** Inserts in chunks; documents that already exist (a concurrent or earlier write) are skipped. */
+async function insertNew<T>(model: { insertMany(docs: T[], options: { ordered: false }): Promise<unknown> }, docs: readonly T[]): Promise<void> {
+  for (let start = 0; start < docs.length; start += 100) {
+    try {
+      await model.insertMany(docs.slice(start, start + 100), { ordered: false });
+    } catch (error) {
+      if (!onlyDuplicateKeys(error)) throw error;
+    }
+  }
+}
+
+interface PendingLead {
+  key: string;
+  lead: NetworkLead;
+  contact: ReturnType<typeof leadToContact>;
+  contactId: string;
+  decision: IdentificationDecision;
+}
+
+function personalFields(props: LeadContactProperties): Record<string, string> {
+  return fieldsToSet({
+    ...(props.firstName !== undefined ? { firstName: props.firstName } : {}),
+    ...(props.lastName !== undefined ? { lastName: props.lastName } : {}),
+    ...(props.fullName !== undefined ? { fullName: props.fullName } : {}),
+    ...(props.phone !== undefined ? { phone: props.phone } : {}),
+    ...(props.company !== undefined ? { company: props.company } : {}),
+    ...(props.jobTitle !== undefined ? { jobTitle: props.jobTitle } : {}),
+  });
+}
+
+/**
+ * Stores a page of leads. New leads and new contacts are plain inserts (fast everywhere, and the
+ * embedded FerretDB is slow on upserts); only contacts that already existed get updates.
+ * Heartbeats (`onProgress`) between chunks keep a long page alive in its activity.
+ */
+export async function storeLeads(
+  models: LeadModels,
+  accountKey: string,
+  leads: readonly NetworkLead[],
+  foundBy: string,
+  now = new Date(),
+  onProgress: () => void = () => undefined,
+): Promise<StoreLeadsResult> {
+  const unique = new Map<string, NetworkLead>();
+  for (const lead of leads) if (lead.leadId) unique.set(leadKeyOf(lead.network, lead.leadId), lead);
+  const keys = [...unique.keys()];
+  const result: StoreLeadsResult = { received: leads.length, stored: 0, contactsCreated: 0, leadKeys: keys };
+  if (keys.length === 0) return result;
+
+  const existingLeads = await models.Lead.find({ _id: { $in: keys } }, { _id: 1, contactId: 1 }).lean<Pick<LeadDoc, '_id' | 'contactId'>[]>();
+  const leadExists = new Set(existingLeads.map((lead) => lead._id));
+  const complete = new Set(existingLeads.filter((lead) => lead.contactId).map((lead) => lead._id));
+  const todo = [...unique].filter(([key]) => !complete.has(key));
+  if (todo.length > 0) {
+    // Contacts by email (LEAD-2 / VIS rules): existing owners first, then one batch of claims.
+    const withContact = todo.map(([key, lead]) => ({ key, lead, contact: leadToContact(lead) }));
+    const emails = [...new Set(withContact.map((t) => t.contact.properties.email).filter((e): e is string => e !== undefined))];
+    const before = await emailOwners(models, emails);
+    await claimEmails(models, emails.filter((email) => !before.has(email)));
+    const owners = await emailOwners(models, emails);
+    onProgress();
+
+    const pending: PendingLead[] = withContact.map(({ key, lead, contact }) => {
+      const email = contact.properties.email;
+      const contactId = email === undefined ? contactIdForEmaillessLead(key) : owners.get(email);
+      if (contactId === undefined) throw new Error('an email claim did not resolve to a contact');
+      const decision = identifyLeadContact({ lead, ...(email !== undefined && before.has(email) ? { contactByEmail: { id: contactId } } : {}) });
+      return { key, lead, contact, contactId, decision };
+    });
+    const byContact = new Map<string, PendingLead[]>();
+    for (const item of pending) byContact.set(item.contactId, [...(byContact.get(item.contactId) ?? []), item]);
+    for (const list of byContact.values()) list.sort((a, b) => Date.parse(a.lead.createdTime) - Date.parse(b.lead.createdTime));
+    const contactIds = [...byContact.keys()];
+    const existingContacts = await models.Contact.find(
+      { _id: { $in: contactIds } },
+      { _id: 1, firstConversionAt: 1, lastSubmission: 1, fbLeadId: 1 },
+    ).lean<Pick<ContactDoc, '_id' | 'firstConversionAt' | 'lastSubmission' | 'fbLeadId'>[]>();
+    const contactExists = new Map(existingContacts.map((c) => [c._id, c]));
+
+    // ATT-3: the earliest lead of a lead-only contact decides its attribution.
+    const adKeys = new Map<string, string>();
+    const attributionOf = async (lead: NetworkLead) =>
+      storedAttribution(
+        models,
+        decideAdAttribution({
+          conversions: [],
+          sessions: [],
+          knownAds: [],
+          leadAd: leadAdOriginOf({
+            network: lead.network,
+            accountKey,
+            campaignId: lead.campaignId ?? null,
+            adGroupId: lead.adGroupId ?? null,
+            adId: lead.adId ?? null,
+            createdTime: new Date(lead.createdTime),
+            organic: lead.isOrganic,
+          }),
+        }),
+        now,
+        adKeys,
+      );
+
+    const newContacts: ContactDoc[] = [];
+    const updateOps: Parameters<LeadModels['Contact']['bulkWrite']>[0] = [];
+    const refresh: string[] = [];
+    for (const [contactId, items] of byContact) {
+      const first = items[0]!;
+      const fields = Object.assign({}, ...items.map((item) => personalFields(item.contact.properties))) as Record<string, string>;
+      const answers: Record<string, string> = {};
+      for (const item of items) for (const [question, answer] of Object.entries(item.contact.properties.otherAnswers)) answers[propertyKey(question)] = answer;
+      const leadEmails = [...new Set(items.map((item) => item.contact.properties.email).filter((e): e is string => e !== undefined))];
+      const entries = items.map((item) => identificationEntry({ at: now, rule: item.decision.rule, explanation: item.decision.explanation, via: 'lead', ref: item.key }));
+      const firstFacebook = items.find((item) => item.lead.network === 'facebook');
+      const anyAd = items.some((item) => !item.lead.isOrganic);
+      const existing = contactExists.get(contactId);
+      if (!existing) {
+        newContacts.push(
+          normaliseContact({
+            _id: contactId,
+            email: leadEmails[0] ?? null,
+            emails: leadEmails,
+            ...fields,
+            lifecycleStage: 'lead',
+            properties: answers,
+            source: first.contact.source,
+            fbLeadId: firstFacebook?.lead.leadId ?? null,
+            leadKeys: items.map((item) => item.key),
+            interactedWithAds: anyAd,
+            firstConversionAt: new Date(first.lead.createdTime),
+            attribution: await attributionOf(first.lead),
+            identification: entries.slice(-IDENTIFICATION_HISTORY),
+            createdAt: now,
+            updatedAt: now,
+          }),
+        );
+        continue;
+      }
+      // One update per existing contact, filtered by _id only (the embedded FerretDB scans the whole
+      // collection for compound filters); the conditions were read above, within this account's
+      // serialised sync.
+      const set: Record<string, unknown> = { ...fields, updatedAt: now, ...(anyAd ? { interactedWithAds: true } : {}) };
+      for (const [question, answer] of Object.entries(answers)) set[`properties.${question}`] = answer;
+      // CONV-4: Facebook matches lifecycle events by the lead id of the contact's first FB lead.
+      if (firstFacebook && !existing.fbLeadId) set.fbLeadId = firstFacebook.lead.leadId;
+      const at = new Date(first.lead.createdTime);
+      if (existing.lastSubmission) refresh.push(contactId);
+      else if (!existing.firstConversionAt || new Date(existing.firstConversionAt) > at) {
+        set.attribution = await attributionOf(first.lead);
+        set.firstConversionAt = at;
+      }
+      updateOps.push({
+        updateOne: {
+          filter: { _id: contactId },
+          update: {
+            $set: set,
+            $addToSet: { leadKeys: { $each: items.map((item) => item.key) }, ...(leadEmails.length > 0 ? { emails: { $each: leadEmails } } : {}) },
+            $push: { identification: { $each: entries, $slice: -IDENTIFICATION_HISTORY } },
+          } as UpdateQuery<ContactDoc>,
+        },
+      });
+    }
+    await insertNew(models.Contact, newContacts);
+    result.contactsCreated = newContacts.length;
+    onProgress();
+    if (updateOps.length > 0) await bulkWriteInChunks(models.Contact, updateOps, { ordered: true });
+    onProgress();
+
+    // The leads themselves, with their contact: new ones inserted, half-stored ones completed.
+    const leadDoc = (item: PendingLead): LeadDoc => ({
+      _id: item.key,
+      network: item.lead.network,
+      leadId: item.lead.leadId,
+      accountKey,
+      formId: item.lead.formId,
+      adId: item.lead.adId ?? null,
+      adGroupId: item.lead.adGroupId ?? null,
+      campaignId: item.lead.campaignId ?? null,
+      createdTime: new Date(item.lead.createdTime),
+      organic: item.lead.isOrganic,
+      answers: item.lead.fields,
+      contactId: item.contactId,
+      foundBy,
+      storedAt: now,
+    });
+    await insertNew(models.Lead, pending.filter((item) => !leadExists.has(item.key)).map(leadDoc));
+    const halfStored = pending.filter((item) => leadExists.has(item.key));
+    if (halfStored.length > 0) {
+      await bulkWriteInChunks(
+        models.Lead,
+        halfStored.map((item) => ({ updateOne: { filter: { _id: item.key }, update: { $set: { contactId: item.contactId } } } })),
+        { ordered: false },
+      );
+    }
+    result.stored = pending.length;
+    onProgress();
+    // Contacts that also converted on the site: the full recomputation decides (rare).
+    for (const contactId of refresh) await refreshContactAttribution(models, contactId, now);
+  }
+
+  await models.LeadNotification.updateMany({ _id: { $in: keys }, resolvedAt: null }, { $set: { resolvedAt: now } });
+  return result;
+}

@@ -1,0 +1,79 @@
+/**
+ * VIS-1: a page view from the tracking script. Anonymous visitors' page views are kept with
+ * contactId null and tied to the contact on a form submission (VIS-2); an identified browser's
+ * page views are logged for its contact right away.
+ */
+import { createHash } from 'node:crypto';
+import { pageViewOwner } from '../domain/contacts';
+import { normalisePageUrl } from '../domain/visitors';
+import type { Models } from '../db/models';
+import { applyEmailClick, identityOf, loadOrCreateVisitor, recordSessionActivity } from './sessions';
+import { recipientFromUrl } from './email-link';
+
+export interface PageViewInput {
+  visitorToken: string;
+  url: string;
+  referrer?: string | undefined;
+  title?: string | undefined;
+  /** Random id per page view from the script: a retried beacon is stored once. */
+  pageViewId?: string | undefined;
+  at: Date;
+}
+
+export interface PageViewDeps {
+  models: Pick<Models, 'Visitor' | 'WebSession' | 'PageView' | 'Contact'>;
+  /** Keys that may have signed tracked-email links (VIS-7). */
+  emailLinkKeys: readonly Buffer[];
+}
+
+export class TrackingInputError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function normaliseReferrer(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  const result = normalisePageUrl(raw);
+  return result.ok ? result.url : null;
+}
+
+export async function recordPageView(deps: PageViewDeps, input: PageViewInput): Promise<{ pageViewId: string; sessionId: string; contactId: string | null }> {
+  const page = normalisePageUrl(input.url);
+  if (!page.ok) throw new TrackingInputError('url', `The page URL is not usable (${page.reason}).`);
+  const referrer = normaliseReferrer(input.referrer);
+  let visitor = await loadOrCreateVisitor(deps.models, input.visitorToken, input.at);
+
+  const recipient = recipientFromUrl(deps.emailLinkKeys, input.url);
+  if (recipient !== null) visitor = await applyEmailClick(deps.models, visitor, recipient, input.at);
+
+  const pageViewId =
+    input.pageViewId ?? createHash('sha256').update(`${input.visitorToken}|${page.url}|${input.at.getTime()}`).digest('hex').slice(0, 32);
+  const id = `${input.visitorToken}:${pageViewId}`;
+  // A retried beacon: already stored, nothing to count again.
+  const existing = await deps.models.PageView.findById(id, { sessionId: 1, contactId: 1 }).lean<{ sessionId: string; contactId: string | null }>();
+  if (existing) return { pageViewId: id, sessionId: existing.sessionId, contactId: existing.contactId };
+
+  const { sessionId } = await recordSessionActivity(deps.models, visitor, { at: input.at, rawUrl: input.url, url: page.url, referrer, pageView: true });
+  const contactId = pageViewOwner(identityOf(visitor));
+  await deps.models.PageView.updateOne(
+    { _id: id },
+    {
+      $setOnInsert: {
+        visitorToken: input.visitorToken,
+        sessionId,
+        contactId,
+        url: page.url,
+        urlTruncated: page.truncated,
+        referrer,
+        title: input.title?.slice(0, 512) ?? null,
+        at: input.at,
+      },
+    },
+    { upsert: true },
+  );
+  return { pageViewId: id, sessionId, contactId };
+}

@@ -1,0 +1,152 @@
+/**
+ * Visitors and their web sessions as stored: the pure session rules (decideSession, 30 minutes,
+ * new ad click = new session) applied to the Visitor document with an optimistic check on the
+ * visitor's current session id, so two concurrent beacons cannot both open a session.
+ */
+import { applyTrackedEmailClick, pageViewOwner, type CookieIdentity } from '../domain/contacts';
+import { classifyTrafficSource, decideSession, hostOf, type OpenSession } from '../domain/visitors';
+import type { Models } from '../db/models';
+import type { VisitorDoc } from '../db/models/visitor';
+import type { WebSessionDoc } from '../db/models/web-session';
+import { adCampaignAssetKeyOf } from '../contacts/attribution';
+
+export type VisitorModels = Pick<Models, 'Visitor' | 'WebSession' | 'Contact'>;
+
+const iso = (date: Date | string) => new Date(date).toISOString();
+
+export function identityOf(visitor: Pick<VisitorDoc, 'identity'> | null | undefined): CookieIdentity {
+  const identity = visitor?.identity;
+  if (!identity || identity.kind === 'anonymous') return { kind: 'anonymous' };
+  if (identity.kind === 'temporary' && identity.claimedContactId) {
+    return { kind: 'temporary', claimedContactId: identity.claimedContactId, at: iso(identity.at ?? new Date(0)) };
+  }
+  if (identity.kind === 'identified' && identity.contactId) {
+    return { kind: 'identified', contactId: identity.contactId, via: identity.via ?? 'form', at: iso(identity.at ?? new Date(0)) };
+  }
+  return { kind: 'anonymous' };
+}
+
+export function identityDoc(identity: CookieIdentity): VisitorDoc['identity'] {
+  switch (identity.kind) {
+    case 'anonymous':
+      return { kind: 'anonymous' };
+    case 'temporary':
+      return { kind: 'temporary', claimedContactId: identity.claimedContactId, at: new Date(identity.at) };
+    case 'identified':
+      return { kind: 'identified', contactId: identity.contactId, via: identity.via, at: new Date(identity.at) };
+  }
+}
+
+/** The visitor for `token`, created on first sight. */
+export async function loadOrCreateVisitor(models: VisitorModels, token: string, at: Date): Promise<VisitorDoc> {
+  const visitor = await models.Visitor.findOneAndUpdate(
+    { _id: token },
+    { $setOnInsert: { identity: { kind: 'anonymous' }, session: null, firstSeenAt: at, pageViews: 0 }, $set: { lastSeenAt: at } },
+    { upsert: true, new: true, lean: true },
+  );
+  return visitor as VisitorDoc;
+}
+
+/**
+ * VIS-7: a landing URL carrying a tracked-email recipient. The first click of that recipient's
+ * links identifies the browser; later ones give it only a temporary identity.
+ */
+export async function applyEmailClick(models: VisitorModels, visitor: VisitorDoc, recipientContactId: string, at: Date): Promise<VisitorDoc> {
+  const recipient = await models.Contact.findById(recipientContactId, { emailLinkUsedAt: 1 }).lean<{ emailLinkUsedAt: Date | null }>();
+  if (!recipient) return visitor;
+  const outcome = applyTrackedEmailClick(identityOf(visitor), {
+    recipientContactId,
+    recipientLinkAlreadyUsed: recipient.emailLinkUsedAt !== null && recipient.emailLinkUsedAt !== undefined,
+    at: iso(at),
+  });
+  if (outcome.effect === 'unchanged') return visitor;
+  if (outcome.markRecipientLinkUsed) {
+    // Only the first browser wins the recipient's link: conditional on it being unused.
+    const marked = await models.Contact.updateOne({ _id: recipientContactId, emailLinkUsedAt: null }, { $set: { emailLinkUsedAt: at } });
+    if (marked.modifiedCount === 0) return applyEmailClick(models, visitor, recipientContactId, at);
+  }
+  const identity = identityDoc(outcome.identity);
+  await models.Visitor.updateOne({ _id: visitor._id }, { $set: { identity } });
+  if (outcome.identity.kind === 'identified') {
+    await models.Contact.updateOne({ _id: recipientContactId }, { $addToSet: { visitorTokens: visitor._id } });
+  }
+  return { ...visitor, identity };
+}
+
+export interface ActivityEvent {
+  at: Date;
+  /** The raw page URL (parameters are read before any length cap). */
+  rawUrl: string;
+  /** The normalised, capped URL as stored. */
+  url: string;
+  referrer: string | null;
+  /** Counts as a page view (false for a form submission touching the session). */
+  pageView: boolean;
+}
+
+/** Records activity in the visitor's session (opening a new one when the rules say so); returns the session id. */
+export async function recordSessionActivity(models: VisitorModels, visitorIn: VisitorDoc, event: ActivityEvent): Promise<{ sessionId: string; visitor: VisitorDoc }> {
+  let visitor = visitorIn;
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const current: OpenSession | undefined = visitor.session
+      ? { lastActivityAt: iso(visitor.session.lastActivityAt), source: visitor.session.source as OpenSession['source'] }
+      : undefined;
+    const decision = decideSession(current, { at: iso(event.at), url: event.rawUrl });
+    const currentId = visitor.session?.id ?? null;
+    const guard = currentId === null ? { _id: visitor._id, session: null } : { _id: visitor._id, 'session.id': currentId };
+
+    if (decision.kind === 'same_session' && visitor.session) {
+      const lastActivityAt = new Date(decision.lastActivityAt);
+      const updated = await models.Visitor.updateOne(guard, {
+        $set: { 'session.lastActivityAt': lastActivityAt, lastSeenAt: event.at },
+        ...(event.pageView ? { $inc: { pageViews: 1 } } : {}),
+      });
+      if (updated.matchedCount === 0) {
+        visitor = (await models.Visitor.findById(visitor._id).lean<VisitorDoc>()) ?? visitor;
+        continue;
+      }
+      await models.WebSession.updateOne(
+        { _id: visitor.session.id },
+        { $set: { lastActivityAt }, ...(event.pageView ? { $inc: { pageViews: 1 } } : {}) },
+      );
+      return { sessionId: visitor.session.id, visitor: { ...visitor, session: { ...visitor.session, lastActivityAt } } };
+    }
+
+    if (decision.kind !== 'new_session') continue;
+    const startedAt = new Date(decision.startedAt);
+    const sessionId = `${visitor._id}:${startedAt.getTime()}`;
+    const session = {
+      id: sessionId,
+      startedAt,
+      lastActivityAt: startedAt,
+      source: { adClick: decision.source.adClick as Record<string, string> | null, clickIds: decision.source.clickIds as Record<string, string> },
+    };
+    const updated = await models.Visitor.updateOne(guard, { $set: { session, lastSeenAt: event.at }, ...(event.pageView ? { $inc: { pageViews: 1 } } : {}) });
+    if (updated.matchedCount === 0) {
+      visitor = (await models.Visitor.findById(visitor._id).lean<VisitorDoc>()) ?? visitor;
+      continue;
+    }
+    const landingHost = hostOf(event.url);
+    const doc: Omit<WebSessionDoc, '_id'> = {
+      visitorToken: visitor._id,
+      contactId: pageViewOwner(identityOf(visitor)),
+      startedAt,
+      lastActivityAt: startedAt,
+      reason: event.pageView ? decision.reason : 'form_submission',
+      landingUrl: event.url,
+      referrer: event.referrer,
+      trafficSource: classifyTrafficSource(decision.source, hostOf(event.referrer ?? undefined), landingHost),
+      source: {
+        utm: decision.source.utm,
+        hsa: decision.source.hsa,
+        clickIds: decision.source.clickIds,
+        adClick: decision.source.adClick as Record<string, string> | null,
+      },
+      adCampaignAssetKey: adCampaignAssetKeyOf(decision.source.adClick),
+      pageViews: event.pageView ? 1 : 0,
+    };
+    await models.WebSession.updateOne({ _id: sessionId }, { $setOnInsert: doc }, { upsert: true });
+    return { sessionId, visitor: { ...visitor, session } };
+  }
+  throw new Error('the visitor session kept changing concurrently');
+}
