@@ -97,7 +97,7 @@ export async function storedAttribution(
   };
 }
 
-function toCampaign(doc: CampaignDoc): Campaign {
+export function toCampaign(doc: CampaignDoc): Campaign {
   return {
     id: doc._id,
     name: doc.name,

@@ -137,26 +137,12 @@ async function sendGoogle(ctx: SendContext): Promise<SendOutcome> {
     outcome.failed += await settle(ctx, ctx.rows, failedOutcome(reasonOf(error)));
     return outcome;
   }
-  const settled: { row: PendingRow; outcome: Outcome }[] = [];
-  const retries: { eventId: string; reason: LedgerReason }[] = [];
-  for (const result of results) {
-    const row = ctx.rows[result.index];
-    if (!row) continue;
-    if (result.ok) settled.push({ row, outcome: { status: 'sent', reason: null, response: { ok: true } } });
-    else if (result.error && GOOGLE_ALREADY_RECORDED.has(result.error.code)) settled.push({ row, outcome: { status: 'sent', reason: null, response: { alreadyRecorded: result.error.code } } });
-    else if (result.error && (result.error.kind === 'transient' || result.error.kind === 'rate_limited')) {
-      retries.push({ eventId: row.eventId, reason: reasonOf(result.error) });
-      outcome.retry.push({ eventId: row.eventId, occurredAt: row.occurredAt.getTime(), retryAfterMs: result.error.retryAfterMs ?? ROW_RETRY_DEFAULT_MS });
-    } else {
-      const error = result.error ?? { kind: 'invalid', code: 'UNKNOWN', message: 'Google gave no result for this conversion' };
-      outcome.lastError ??= describe(error);
-      settled.push({ row, outcome: failedOutcome(reasonOf(error), { code: error.code }) });
-    }
-  }
-  await settleEach(ctx, settled);
-  outcome.sent += settled.filter((s) => s.outcome.status === 'sent').length;
-  outcome.failed += settled.filter((s) => s.outcome.status === 'failed').length;
-  await markRetrying(ctx.models, retries);
+  await settleRowResults(ctx, outcome, results, {
+    network: 'Google',
+    sentResponse: () => ({ ok: true }),
+    alreadyRecorded: (result) => (result.error && GOOGLE_ALREADY_RECORDED.has(result.error.code) ? { alreadyRecorded: result.error.code } : undefined),
+    failureDetail: (error) => ({ code: error.code }),
+  });
   return outcome;
 }
 
@@ -175,24 +161,55 @@ async function sendLinkedIn(ctx: SendContext): Promise<SendOutcome> {
     outcome.failed += await settle(ctx, ctx.rows, failedOutcome(reasonOf(error)));
     return outcome;
   }
+  await settleRowResults(ctx, outcome, results, {
+    network: 'LinkedIn',
+    sentResponse: () => ({ status: 201 }),
+    failureDetail: (error) => ({ httpStatus: error.httpStatus ?? null }),
+  });
+  return outcome;
+}
+
+interface RowResult {
+  index: number;
+  ok: boolean;
+  error?: NetworkErrorInfo;
+}
+
+/**
+ * Per-row answers (Google partial failure, LinkedIn BATCH_CREATE): accepted rows are sent, rows the
+ * network already holds count as sent, transient/rate-limited rows are deferred, the rest fail
+ * with the network's reason.
+ */
+async function settleRowResults<R extends RowResult>(
+  ctx: SendContext,
+  outcome: SendOutcome,
+  results: readonly R[],
+  how: {
+    network: string;
+    sentResponse: (result: R) => Record<string, unknown>;
+    alreadyRecorded?: (result: R) => Record<string, unknown> | undefined;
+    failureDetail: (error: NonNullable<RowResult['error']>) => Record<string, unknown>;
+  },
+): Promise<void> {
   const settled: { row: PendingRow; outcome: Outcome }[] = [];
   const retries: { eventId: string; reason: LedgerReason }[] = [];
   for (const result of results) {
     const row = ctx.rows[result.index];
     if (!row) continue;
-    if (result.ok) settled.push({ row, outcome: { status: 'sent', reason: null, response: { status: 201 } } });
+    const already = result.ok ? undefined : how.alreadyRecorded?.(result);
+    if (result.ok) settled.push({ row, outcome: { status: 'sent', reason: null, response: how.sentResponse(result) } });
+    else if (already) settled.push({ row, outcome: { status: 'sent', reason: null, response: already } });
     else if (result.error && (result.error.kind === 'transient' || result.error.kind === 'rate_limited')) {
       retries.push({ eventId: row.eventId, reason: reasonOf(result.error) });
       outcome.retry.push({ eventId: row.eventId, occurredAt: row.occurredAt.getTime(), retryAfterMs: result.error.retryAfterMs ?? ROW_RETRY_DEFAULT_MS });
     } else {
-      const error = result.error ?? { kind: 'invalid', code: 'UNKNOWN', message: 'LinkedIn gave no status for this event' };
+      const error: NetworkErrorInfo = result.error ?? { kind: 'invalid', code: 'UNKNOWN', message: `${how.network} gave no result for this conversion` };
       outcome.lastError ??= describe(error);
-      settled.push({ row, outcome: failedOutcome(reasonOf(error), { httpStatus: error.httpStatus ?? null }) });
+      settled.push({ row, outcome: failedOutcome(reasonOf(error), how.failureDetail(error)) });
     }
   }
   await settleEach(ctx, settled);
   outcome.sent += settled.filter((s) => s.outcome.status === 'sent').length;
   outcome.failed += settled.filter((s) => s.outcome.status === 'failed').length;
   await markRetrying(ctx.models, retries);
-  return outcome;
 }

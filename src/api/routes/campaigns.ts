@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { pageAssetOf, toAssociation } from '../../contacts/attribution';
+import { pageAssetOf, toAssociation, toCampaign } from '../../contacts/attribution';
 import {
   adCampaignAsset,
   assetKey,
@@ -42,16 +42,6 @@ const assetSchema = z
 
 const iso = (date: Date | string) => new Date(date).toISOString();
 
-function toCampaign(doc: CampaignDoc): Campaign {
-  return {
-    id: doc._id,
-    name: doc.name,
-    createdAt: iso(doc.createdAt),
-    ...(doc.utmCampaign ? { utmCampaign: doc.utmCampaign } : {}),
-    ...(doc.startAt ? { startAt: iso(doc.startAt) } : {}),
-    ...(doc.endAt ? { endAt: iso(doc.endAt) } : {}),
-  };
-}
 
 /** Asset refs are normalised the way touches are resolved (ad campaigns by plain id, pages by origin + path). */
 function normaliseAsset(input: z.infer<typeof assetSchema>): AssetRef {

@@ -13,7 +13,12 @@ export function trackingScriptRoutes(ctx: ApiContext): Router {
   router.get('/t.js', (req, res) => {
     const body = fixed ?? trackingScript(`${req.protocol}://${req.get('host') ?? 'localhost'}`);
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-    res.setHeader('Cache-Control', 'public, max-age=300');
+    // Derived from the Host header (no PUBLIC_BASE_URL): never let a shared cache serve it to another host.
+    if (fixed) res.setHeader('Cache-Control', 'public, max-age=300');
+    else {
+      res.setHeader('Cache-Control', 'private, max-age=300');
+      res.setHeader('Vary', 'Host');
+    }
     res.type('application/javascript; charset=utf-8').send(body);
   });
   return router;
