@@ -14,8 +14,11 @@ export function createMetricsActivities(deps: TokenDeps & { models: Models }) {
      */
     async syncAdMetrics(input: { accountKey: string; lookbackDays: number; today: string }): Promise<number> {
       const account = await loadAccount(deps, input.accountKey);
-      const to = input.today;
-      const from = new Date(Date.parse(`${to}T00:00:00Z`) - input.lookbackDays * DAY_MS).toISOString().slice(0, 10);
+      // Networks report by the account's own calendar day: one day on each side of the UTC dates
+      // covers every time zone (a future day simply has no rows).
+      const todayMs = Date.parse(`${input.today}T00:00:00Z`);
+      const to = new Date(todayMs + DAY_MS).toISOString().slice(0, 10);
+      const from = new Date(todayMs - (input.lookbackDays + 1) * DAY_MS).toISOString().slice(0, 10);
       return withAccessToken(deps, account.connectionId, async (accessToken, client) => {
         let cursor: string | undefined;
         let rows = 0;
