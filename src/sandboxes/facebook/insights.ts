@@ -120,7 +120,8 @@ function dateWindow(ctx: RouteContext, ads: Ad[]): { since: string; until: strin
     const { since, until } = range ?? {};
     const valid = (d: unknown): d is string => typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(dayMs(d));
     if (!valid(since) || !valid(until) || since > until) throw invalidParameter('Param time_range must be {"since":"YYYY-MM-DD","until":"YYYY-MM-DD"} with since <= until');
-    return { since, until };
+    // Graph reports nothing for days that have not happened yet: the window ends today.
+    return { since, until: until > today ? today : until };
   }
   const preset = ctx.string('date_preset') ?? 'last_30d';
   if (preset === 'maximum' || preset === 'data_maximum') {
