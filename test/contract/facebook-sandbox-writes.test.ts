@@ -1,46 +1,12 @@
 /** Sandbox contract: creative writes (§3), batch (§5), errors, faults and usage (§9), insights (§4, §6). */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  startFacebookSandbox,
-  type FacebookSandboxControl,
   type GraphErrorEnvelope,
   type GraphListBody,
-  type SeedSummary,
 } from '../../src/sandboxes/facebook';
+import { account, adOfKind, control, reseed, seed, token, type AdRow, useFacebookContract } from './support/facebook-contract';
 
-type Started = Awaited<ReturnType<typeof startFacebookSandbox>>;
-let fb: Started;
-let control: FacebookSandboxControl;
-let seed: SeedSummary;
-let token: string;
-
-interface AdRow {
-  id: string;
-  name: string;
-  effective_status: string;
-  updated_time: string;
-  creative?: { id: string; url_tags?: string; object_story_spec?: { link_data?: { link?: string; child_attachments?: unknown[] } }; asset_feed_spec?: unknown };
-}
-
-const account = () => seed.accounts[0]!;
-const adOfKind = (kind: keyof SeedSummary['ads']['byKind']) => seed.ads.byKind[kind][0]!;
-
-async function reseed(): Promise<void> {
-  seed = await control.seed({ seed: 42, accounts: 2, adsPerAccount: 12, landingBaseUrl: 'http://127.0.0.1:4567' });
-  token = await control.loginAs(seed.user.handle);
-}
-
-beforeAll(async () => {
-  fb = await startFacebookSandbox();
-  control = fb.control;
-  await reseed();
-});
-afterAll(async () => {
-  await fb.server.close();
-});
-afterEach(async () => {
-  await control.clearFaults();
-});
+useFacebookContract();
 
 describe('§3 creatives are immutable; tracking changes swap creatives', () => {
   const readAd = (adId: string) =>

@@ -1,52 +1,18 @@
 /** Sandbox contract: the seeded world (§11), OAuth and tokens (§1), listing and paging (§0, §2). */
 import { createHmac } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   FACEBOOK_SANDBOX_APP,
-  startFacebookSandbox,
-  type FacebookSandboxControl,
   type GraphErrorEnvelope,
   type GraphListBody,
-  type SeedSummary,
 } from '../../src/sandboxes/facebook';
-
-type Started = Awaited<ReturnType<typeof startFacebookSandbox>>;
-let fb: Started;
-let control: FacebookSandboxControl;
-let seed: SeedSummary;
-let token: string;
+import { account, adOfKind, control, reseed, seed, token, type AdRow, useFacebookContract } from './support/facebook-contract';
 
 const REDIRECT = 'https://app.example/oauth/facebook/callback';
 const DELIVERABLE = ['ACTIVE', 'PENDING_REVIEW', 'IN_PROCESS'];
 const APP = { client_id: FACEBOOK_SANDBOX_APP.id, client_secret: FACEBOOK_SANDBOX_APP.secret };
 
-interface AdRow {
-  id: string;
-  name: string;
-  effective_status: string;
-  updated_time: string;
-  creative?: { id: string; url_tags?: string; object_story_spec?: { link_data?: { link?: string; child_attachments?: unknown[] } }; asset_feed_spec?: unknown };
-}
-
-const account = () => seed.accounts[0]!;
-const adOfKind = (kind: keyof SeedSummary['ads']['byKind']) => seed.ads.byKind[kind][0]!;
-
-async function reseed(): Promise<void> {
-  seed = await control.seed({ seed: 42, accounts: 2, adsPerAccount: 12, landingBaseUrl: 'http://127.0.0.1:4567' });
-  token = await control.loginAs(seed.user.handle);
-}
-
-beforeAll(async () => {
-  fb = await startFacebookSandbox();
-  control = fb.control;
-  await reseed();
-});
-afterAll(async () => {
-  await fb.server.close();
-});
-afterEach(async () => {
-  await control.clearFaults();
-});
+useFacebookContract();
 
 describe('§11 seeded world', () => {
   it('covers every ad kind, every seeded status, engagement-capped ads and advertiser url_tags', () => {

@@ -1,17 +1,12 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NetworkError } from '../../src/networks/errors';
 import { GoogleAdsClient, type GoogleAdsClientOptions, type GoogleClickConversion } from '../../src/networks/google';
 import type { AdRecord, GoogleAdTracking, TrackingWrite } from '../../src/networks/types';
-import { HARNESS_CLIENT, startGoogleSandbox, type GoogleSandboxHarness } from '../../src/sandboxes/google/harness';
-import type { SeedSummary } from '../../src/sandboxes/google/seed';
+import { HARNESS_CLIENT } from '../../src/sandboxes/google/harness';
+import { cid, sb, seed, token, useGoogleContract, useToken } from './support/google-contract';
 
 /** Every GoogleAdsClient method over real HTTP against the sandbox, incl. paging and error mapping. */
-
-let sb: GoogleSandboxHarness;
-let seed: SeedSummary;
-let token: string;
-let cid: string;
 
 type Json = Record<string, any>;
 
@@ -52,17 +47,7 @@ async function allAds(c: GoogleAdsClient, scope: 'all' | 'deliverable', accountI
 
 const calls = async (endpoint: string) => (await sb.control<{ requests: Json[] }>('GET', `/requests?endpoint=${encodeURIComponent(endpoint)}`)).body.requests;
 
-beforeAll(async () => {
-  sb = await startGoogleSandbox();
-});
-afterAll(async () => {
-  await sb.close();
-});
-beforeEach(async () => {
-  await sb.control('POST', '/reset');
-  seed = await sb.seed({ seed: 31, accounts: 2, adsPerAccount: 12 });
-  token = (await sb.connect()).accessToken;
-  cid = seed.accountIds[0] ?? '';
+useGoogleContract(31, () => {
   client = new GoogleAdsClient(options());
 });
 
@@ -93,7 +78,7 @@ describe('§2.1 listAdAccounts', () => {
   });
 
   it('adds the clients of the configured manager and reaches them through login-customer-id', async () => {
-    token = (await sb.connect('agency', [seed.managerId])).accessToken;
+    useToken((await sb.connect('agency', [seed.managerId])).accessToken);
     expect(await client.listAdAccounts(token)).toEqual([]);
     const viaManager = new GoogleAdsClient(options({ loginCustomerId: seed.managerId }));
     expect((await viaManager.listAdAccounts(token)).map((a) => a.externalId).sort()).toEqual([...seed.accountIds].sort());

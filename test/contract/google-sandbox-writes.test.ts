@@ -2,15 +2,9 @@ import { createHash } from 'node:crypto';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listen, type RunningServer } from '../../src/sandboxes/kit/sandbox-app';
-import { startGoogleSandbox, type GoogleSandboxHarness } from '../../src/sandboxes/google/harness';
-import type { SeedSummary } from '../../src/sandboxes/google/seed';
+import { cid, sb, seed, token, useGoogleContract } from './support/google-contract';
 
 /** Contract of the Google Ads sandbox's writes: mutates (§3), click-conversion upload (§4.2), leads (§5). */
-
-let sb: GoogleSandboxHarness;
-let seed: SeedSummary;
-let token: string;
-let cid: string;
 
 type Json = Record<string, any>;
 
@@ -39,18 +33,7 @@ async function until<T>(read: () => T, done: (value: T) => boolean, timeoutMs = 
   }
 }
 
-beforeAll(async () => {
-  sb = await startGoogleSandbox();
-});
-afterAll(async () => {
-  await sb.close();
-});
-beforeEach(async () => {
-  await sb.control('POST', '/reset');
-  seed = await sb.seed({ seed: 21, accounts: 2, adsPerAccount: 12 });
-  token = (await sb.connect()).accessToken;
-  cid = seed.accountIds[0] ?? '';
-});
+useGoogleContract(21);
 
 describe('§3.2 campaigns:mutate updateMask semantics', () => {
   it('writes masked fields, replaces the custom-parameter list wholesale and returns the MUTABLE_RESOURCE', async () => {

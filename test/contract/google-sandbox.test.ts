@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CAMPAIGN_KINDS } from '../../src/sandboxes/google/world';
-import { HARNESS_CLIENT, startGoogleSandbox, type GoogleSandboxHarness } from '../../src/sandboxes/google/harness';
-import type { SeedSummary } from '../../src/sandboxes/google/seed';
+import { HARNESS_CLIENT } from '../../src/sandboxes/google/harness';
+import { cid, sb, seed, token, useGoogleContract, useToken } from './support/google-contract';
 
 /** Contract of the Google Ads sandbox: OAuth, headers, reading (search, GAQL, paging), faults and quotas. */
-
-let sb: GoogleSandboxHarness;
-let seed: SeedSummary;
-let token: string;
-let cid: string;
 
 type Json = Record<string, any>;
 
@@ -35,18 +30,7 @@ async function tokenRequest(form: Record<string, string>) {
   return { status: response.status, body: (await response.json()) as Json };
 }
 
-beforeAll(async () => {
-  sb = await startGoogleSandbox();
-});
-afterAll(async () => {
-  await sb.close();
-});
-beforeEach(async () => {
-  await sb.control('POST', '/reset');
-  seed = await sb.seed({ seed: 11, accounts: 2, adsPerAccount: 12 });
-  token = (await sb.connect()).accessToken;
-  cid = seed.accountIds[0] ?? '';
-});
+useGoogleContract(11);
 
 describe('seeding', () => {
   it('covers every campaign kind with as few as 6 ads per account, deterministically', async () => {
@@ -134,7 +118,7 @@ describe('§1.2 headers', () => {
   });
 
   it('reaches a client account through the manager only with login-customer-id (else 403 USER_PERMISSION_DENIED)', async () => {
-    token = (await sb.connect('agency-user', [seed.managerId])).accessToken;
+    useToken((await sb.connect('agency-user', [seed.managerId])).accessToken);
     const denied = await search('SELECT customer.id FROM customer');
     expect(denied.status).toBe(403);
     expect(denied.body.error.status).toBe('PERMISSION_DENIED');
