@@ -2,24 +2,15 @@ import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLinkedInSandbox, type RestCallOptions, type RunningLinkedInSandbox } from '../../src/sandboxes/linkedin/harness';
-import type { SeedSummary } from '../../src/sandboxes/linkedin/seed';
+import { api, firstAccount, li, seed, useLinkedInContract } from './support/linkedin-contract';
 
 /**
  * Contract of the LinkedIn sandbox, Lead Sync, Conversions API and reporting (reference §3-§5),
  * over real HTTP. Section numbers in test names point at the reference.
  */
 
-let li: RunningLinkedInSandbox;
-let seed: SeedSummary;
-let token: string;
-
-/** The Rest.li API with the current member's token unless the test says otherwise. */
-const api = (method: string, path: string, options: RestCallOptions = {}) => li.rest(method, path, { token, ...options });
-
 const enc = encodeURIComponent;
 const accountUrn = (id: string) => enc(`urn:li:sponsoredAccount:${id}`);
-const firstAccount = () => seed.accounts[0]!;
 
 async function pollUntil<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 5_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -31,20 +22,7 @@ async function pollUntil<T>(probe: () => Promise<T | undefined>, what: string, t
   }
 }
 
-beforeAll(async () => {
-  li = await startLinkedInSandbox();
-});
-
-afterAll(async () => {
-  await li.close();
-});
-
-beforeEach(async () => {
-  await li.control('DELETE', '/_sandbox/faults');
-  seed = await li.seed({ seed: 7, accounts: 2, adsPerAccount: 16 });
-  token = (await li.authorize()).access_token;
-  await li.control('DELETE', '/_sandbox/requests');
-});
+useLinkedInContract();
 
 describe('§3 lead sync', () => {
   it('§3.1 forms by owner, sponsored account and company Page', async () => {

@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLinkedInSandbox, type RestAnswer, type RestCallOptions, type RunningLinkedInSandbox } from '../../src/sandboxes/linkedin/harness';
-import type { SeedSummary } from '../../src/sandboxes/linkedin/seed';
+import { describe, expect, it } from 'vitest';
+import { type RestAnswer } from '../../src/sandboxes/linkedin/harness';
+import { api, firstAccount, li, seed, useLinkedInContract } from './support/linkedin-contract';
 
 /**
  * Contract of the LinkedIn sandbox against docs/reference linkedin-marketing-api.md, over real HTTP.
  * Section numbers in test names point at the reference.
  */
 
-let li: RunningLinkedInSandbox;
-let seed: SeedSummary;
-let token: string;
-
 type Answer = RestAnswer;
 
-/** The Rest.li API with the current member's token unless the test says otherwise. */
-const api = (method: string, path: string, options: RestCallOptions = {}) => li.rest(method, path, { token, ...options });
-
 const enc = encodeURIComponent;
-const firstAccount = () => seed.accounts[0]!;
 
 async function form(path: string, fields: Record<string, string>): Promise<Answer> {
   const response = await fetch(`${li.url}${path}`, {
@@ -28,20 +20,7 @@ async function form(path: string, fields: Record<string, string>): Promise<Answe
   return { status: response.status, headers: response.headers, body: await response.json() };
 }
 
-beforeAll(async () => {
-  li = await startLinkedInSandbox();
-});
-
-afterAll(async () => {
-  await li.close();
-});
-
-beforeEach(async () => {
-  await li.control('DELETE', '/_sandbox/faults');
-  seed = await li.seed({ seed: 7, accounts: 2, adsPerAccount: 16 });
-  token = (await li.authorize()).access_token;
-  await li.control('DELETE', '/_sandbox/requests');
-});
+useLinkedInContract();
 
 describe('§0 header gate', () => {
   it('§0 a missing LinkedIn-Version header is rejected with 400', async () => {
