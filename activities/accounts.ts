@@ -76,8 +76,11 @@ export function createAccountActivities(deps: AccountDeps) {
       }
     },
 
-    /** Marks the sweep done and returns the account's ads per tracking status. */
-    async recordSweep(input: { accountKey: string; at: string; firstSweep: boolean }): Promise<Record<'tracked' | 'pending' | 'error' | 'excluded', number>> {
+    /**
+     * Marks the sweep done; returns the account's ads per tracking status and when the next errored
+     * ad is due for a retry, so the workflow knows without asking again before its next sweep.
+     */
+    async recordSweep(input: { accountKey: string; at: string; firstSweep: boolean }): Promise<{ counts: Record<'tracked' | 'pending' | 'error' | 'excluded', number>; nextRetryAt: string | null }> {
       const at = new Date(input.at);
       await deps.models.AdAccount.updateOne(
         { _id: input.accountKey },
@@ -87,7 +90,10 @@ export function createAccountActivities(deps: AccountDeps) {
       for (const status of Object.keys(counts) as (keyof typeof counts)[]) {
         counts[status] = await deps.models.Ad.countDocuments({ accountKey: input.accountKey, trackingStatus: status });
       }
-      return counts;
+      const due = await deps.models.Ad.findOne({ accountKey: input.accountKey, trackingStatus: 'error', nextRetryAt: { $ne: null } }, { nextRetryAt: 1 })
+        .sort({ nextRetryAt: 1 })
+        .lean();
+      return { counts, nextRetryAt: due?.nextRetryAt ? new Date(due.nextRetryAt).toISOString() : null };
     },
   };
 }

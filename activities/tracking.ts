@@ -97,10 +97,6 @@ export function createTrackingActivities(deps: TrackingDeps) {
       });
     },
 
-    async countDueRetries(input: { accountKey: string; now: string }): Promise<number> {
-      return deps.models.Ad.countDocuments({ accountKey: input.accountKey, trackingStatus: 'error', nextRetryAt: { $ne: null, $lte: new Date(input.now) } });
-    },
-
     /** The admin's "fix alert → yes, add tracking" (TRK-4): lifts the cap; the next sweep tags the ad. */
     async markEngagementCapOverride(input: { accountKey: string; adId: string; run: string }): Promise<void> {
       const account = await loadAccount(deps, input.accountKey);

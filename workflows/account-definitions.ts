@@ -50,6 +50,8 @@ export interface AccountLiveState {
   lastFullSweepAt?: string;
   nextSweepAt?: string;
   lastMetricsSyncAt?: string;
+  /** When the earliest errored ad is due for a retry (a full sweep then re-plans it, TRK-11). */
+  nextRetryAt?: string;
   counts: Record<'tracked' | 'pending' | 'error' | 'excluded', number>;
   sweeps: number;
   lastError?: string;

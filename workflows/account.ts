@@ -154,7 +154,7 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   async function sweep(startedAtMs: number): Promise<void> {
     const run = runLabel(startedAtMs);
     const fullDue = !state.lastFullSweepAt || startedAtMs - Date.parse(state.lastFullSweepAt) >= settings.fullSweepIntervalSeconds * 1000;
-    const retriesDue = state.firstSweepDone && (await bookkeeping.countDueRetries({ accountKey, now: new Date(startedAtMs).toISOString() })) > 0;
+    const retriesDue = state.nextRetryAt !== undefined && Date.parse(state.nextRetryAt) <= startedAtMs;
     const full = pending.fullSweep || !state.firstSweepDone || fullDue || retriesDue;
     pending.forceSync = false;
     pending.fullSweep = false;
@@ -177,7 +177,10 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
     const finishedAt = new Date().toISOString();
     state.lastSweepAt = finishedAt;
     if (full) state.lastFullSweepAt = finishedAt;
-    state.counts = await bookkeeping.recordSweep({ accountKey, at: finishedAt, firstSweep: !state.firstSweepDone });
+    const recorded = await bookkeeping.recordSweep({ accountKey, at: finishedAt, firstSweep: !state.firstSweepDone });
+    state.counts = recorded.counts;
+    if (recorded.nextRetryAt) state.nextRetryAt = recorded.nextRetryAt;
+    else delete state.nextRetryAt;
     state.firstSweepDone = true;
     state.sweeps += 1;
     delete state.lastError;
