@@ -1,6 +1,6 @@
 import { heartbeat } from '@temporalio/activity';
 import { storeLeads } from '../src/contacts/leads';
-import { bulkWriteInChunks } from '../src/contacts/store';
+import { bulkWriteInChunks } from '../src/db/bulk';
 import type { Models } from '../src/db/models';
 import { leadFormSyncKey, type LeadFormSyncDoc } from '../src/db/models/lead-sync-state';
 import type { AdNetworkClient, Network } from '../src/networks/types';

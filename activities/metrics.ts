@@ -1,5 +1,6 @@
 import { heartbeat } from '@temporalio/activity';
 import type { Models } from '../src/db/models';
+import { bulkWriteInChunks } from '../src/db/bulk';
 import { adKeyOf } from '../src/db/models/ad';
 import { loadAccount } from './accounts';
 import { withAccessToken, type TokenDeps } from './tokens';
@@ -26,7 +27,8 @@ export function createMetricsActivities(deps: TokenDeps & { models: Models }) {
           const page = await client.getAdMetrics(accessToken, account.externalId, { from, to, ...(cursor ? { cursor } : {}) });
           const valid = page.items.filter((m) => /^\d{4}-\d{2}-\d{2}$/.test(m.date) && m.adId);
           if (valid.length) {
-            await deps.models.AdMetric.bulkWrite(
+            await bulkWriteInChunks(
+              deps.models.AdMetric,
               valid.map((m) => {
                 const adKey = adKeyOf(account.network, m.adId);
                 return {

@@ -1,5 +1,6 @@
 import { heartbeat } from '@temporalio/activity';
 import type { AnyBulkWriteOperation } from 'mongoose';
+import { bulkWriteInChunks } from '../src/db/bulk';
 import { adKeyOf, type AdDoc } from '../src/db/models/ad';
 import type { AdAuditEntry } from '../src/db/models/ad-audit';
 import type { Models } from '../src/db/models';
@@ -226,8 +227,8 @@ async function storeOutcomes(
     });
   });
   // The audit trail first: an ad never shows a new status without the entry that explains it (TRK-12).
-  if (auditOps.length) await models.AdAudit.bulkWrite(auditOps, { ordered: false });
-  if (adOps.length) await models.Ad.bulkWrite(adOps, { ordered: false });
+  await bulkWriteInChunks(models.AdAudit, auditOps, { ordered: false });
+  await bulkWriteInChunks(models.Ad, adOps, { ordered: false });
 }
 
 function trackingSnapshot(ad: AdRecord): Record<string, unknown> {

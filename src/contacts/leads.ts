@@ -15,7 +15,8 @@ import { normaliseContact, type ContactDoc } from '../db/models/contact';
 import { leadKeyOf, type LeadDoc } from '../db/models/lead';
 import type { NetworkLead } from '../networks/types';
 import { leadAdOriginOf, refreshContactAttribution, storedAttribution, type AttributionModels } from './attribution';
-import { bulkWriteInChunks, fieldsToSet, IDENTIFICATION_HISTORY, identificationEntry, isDuplicateKeyError, newContactId } from './store';
+import { bulkWriteInChunks } from '../db/bulk';
+import { fieldsToSet, IDENTIFICATION_HISTORY, identificationEntry, isDuplicateKeyError, newContactId } from './store';
 
 export type LeadModels = AttributionModels & Pick<Models, 'ContactEmail' | 'LeadNotification'>;
 

@@ -4,6 +4,7 @@
  * visitor's current session id, so two concurrent beacons cannot both open a session.
  */
 import { applyTrackedEmailClick, pageViewOwner, type CookieIdentity } from '../domain/contacts';
+import { facebookClickCookie } from '../domain/conversions';
 import { classifyTrafficSource, decideSession, hostOf, type OpenSession } from '../domain/visitors';
 import type { Models } from '../db/models';
 import type { VisitorDoc } from '../db/models/visitor';
@@ -121,7 +122,11 @@ export async function recordSessionActivity(models: VisitorModels, visitorIn: Vi
       lastActivityAt: startedAt,
       source: { adClick: decision.source.adClick as Record<string, string> | null, clickIds: decision.source.clickIds as Record<string, string> },
     };
-    const updated = await models.Visitor.updateOne(guard, { $set: { session, lastSeenAt: event.at }, ...(event.pageView ? { $inc: { pageViews: 1 } } : {}) });
+    const fbc = facebookClickCookie(decision.source.clickIds.fbclid, startedAt.getTime());
+    const updated = await models.Visitor.updateOne(guard, {
+      $set: { session, lastSeenAt: event.at, ...(fbc !== undefined ? { fbc } : {}) },
+      ...(event.pageView ? { $inc: { pageViews: 1 } } : {}),
+    });
     if (updated.matchedCount === 0) {
       visitor = (await models.Visitor.findById(visitor._id).lean<VisitorDoc>()) ?? visitor;
       continue;
@@ -146,7 +151,7 @@ export async function recordSessionActivity(models: VisitorModels, visitorIn: Vi
       pageViews: event.pageView ? 1 : 0,
     };
     await models.WebSession.updateOne({ _id: sessionId }, { $setOnInsert: doc }, { upsert: true });
-    return { sessionId, visitor: { ...visitor, session } };
+    return { sessionId, visitor: { ...visitor, session, ...(fbc !== undefined ? { fbc } : {}) } };
   }
   throw new Error('the visitor session kept changing concurrently');
 }

@@ -5,6 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { applyFormSubmission, identifyContact, mapLeadFields, normaliseEmail, type IdentificationRule } from '../domain/contacts';
+import { currentFacebookClickCookie } from '../domain/conversions';
 import { isWithinSession, normalisePageUrl } from '../domain/visitors';
 import type { Models } from '../db/models';
 import type { ContactDoc } from '../db/models/contact';
@@ -94,6 +95,7 @@ export async function submitForm(models: SubmissionModels, input: SubmissionInpu
     sessionId = visitor.session.id;
   }
   const identity = identityOf(visitor);
+  const fbc = currentFacebookClickCookie(visitor?.fbc, input.at.getTime()) ?? null;
 
   const byEmail = await contactIdByEmail(models, email);
   const tokenContactId = identity.kind === 'identified' ? identity.contactId : undefined;
@@ -142,7 +144,7 @@ export async function submitForm(models: SubmissionModels, input: SubmissionInpu
       ...(mapped.company !== undefined ? { company: mapped.company } : {}),
       ...(mapped.jobTitle !== undefined ? { jobTitle: mapped.jobTitle } : {}),
     }),
-    lastSubmission: { formId: form._id, submissionId, at: input.at, pageUrl, userAgent: input.userAgent, ip: input.ip },
+    lastSubmission: { formId: form._id, submissionId, at: input.at, pageUrl, userAgent: input.userAgent, ip: input.ip, fbc },
     ...(setPrimaryEmail ? { email } : {}),
   };
   const addToSet = { emails: email, ...(token !== undefined && decision.tieTokenToContact ? { visitorTokens: token } : {}) };
@@ -167,6 +169,7 @@ export async function submitForm(models: SubmissionModels, input: SubmissionInpu
     pageUrl,
     userAgent: input.userAgent,
     ip: input.ip,
+    fbc,
     at: input.at,
     rule,
     explanation,

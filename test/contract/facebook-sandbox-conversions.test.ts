@@ -131,3 +131,62 @@ describe('§8 Conversions API', () => {
     expect(res.body.error).toMatchObject({ code: 100, error_subcode: 33 });
   });
 });
+
+describe('REP-2 the network counts website leads against the clicked ad (fbclid → fbc, §8.3)', () => {
+  const today = () => new Date().toISOString().slice(0, 10);
+  async function leadsOf(adId: string): Promise<{ lead: number; pixel: number }> {
+    const res = await control.graph<{ data: { actions?: { action_type: string; value: string }[] }[] }>('GET', `/v25.0/${adId}/insights`, {
+      access_token: token,
+      fields: 'ad_id,actions',
+      time_range: { since: today(), until: today() },
+    });
+    const actions = Object.fromEntries((res.body.data[0]?.actions ?? []).map((a) => [a.action_type, Number(a.value)]));
+    return { lead: actions.lead ?? 0, pixel: actions['offsite_conversion.fb_pixel_lead'] ?? 0 };
+  }
+  const linkAds = () => seed.ads.byKind.link as [string, string, ...string[]];
+
+  it('a click opens the landing URL with a fresh fbclid', async () => {
+    const [adId] = linkAds();
+    const first = await control.click(adId);
+    const second = await control.click(adId);
+    expect(first.fbclid).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect(new URL(first.landingUrl!).searchParams.get('fbclid')).toBe(first.fbclid);
+    expect(second.fbclid).not.toBe(first.fbclid);
+  });
+
+  it('Lead events naming the click count once each on that ad; repeats, test events, other events and unknown clicks do not', async () => {
+    const [adId, otherAdId] = linkAds();
+    const before = await leadsOf(adId);
+    const otherBefore = await leadsOf(otherAdId);
+    const { fbclid } = await control.click(adId);
+    const fbc = `fb.1.${Date.now()}.${fbclid}`;
+    const lead = (eventId: string, extra: Record<string, unknown> = {}) =>
+      websiteEvent({ event_id: eventId, user_data: { em: [sha('rita@example.com')], client_user_agent: 'Mozilla/5.0', fbc }, ...extra });
+
+    expect((await send([lead('s-1'), lead('s-2'), lead('s-3')])).status).toBe(200);
+    expect((await send([lead('s-1')])).status).toBe(200); // a retried delivery: deduplicated
+    expect((await send([lead('s-4')], { test_event_code: 'TEST123' })).status).toBe(200);
+    expect((await send([lead('s-5', { event_name: 'Purchase' })])).status).toBe(200);
+    expect((await send([lead('s-6', { user_data: { client_user_agent: 'Mozilla/5.0', fbc: 'fb.1.1700000000000.unknownclick' } })])).status).toBe(200);
+
+    expect(await leadsOf(adId)).toEqual({ lead: before.lead + 3, pixel: before.pixel + 3 });
+    expect(await leadsOf(otherAdId)).toEqual(otherBefore);
+  });
+
+  it('a lead more than 7 days after the click is not credited (default click window)', async () => {
+    const [adId] = linkAds();
+    const { fbclid } = await control.click(adId);
+    const clickDay = today();
+    const before = await leadsOf(adId);
+    await control.advanceClock(8 * 86_400);
+    const late = websiteEvent({ event_time: Math.floor(Date.now() / 1000) + 8 * 86_400 - 60, user_data: { client_user_agent: 'Mozilla/5.0', fbc: `fb.1.${Date.now()}.${fbclid}` } });
+    expect((await send([late])).status).toBe(200);
+    const res = await control.graph<{ data: { actions?: { action_type: string; value: string }[] }[] }>('GET', `/v25.0/${adId}/insights`, {
+      access_token: token,
+      fields: 'actions',
+      time_range: { since: clickDay, until: clickDay },
+    });
+    const lead = Number(res.body.data[0]?.actions?.find((a) => a.action_type === 'lead')?.value ?? 0);
+    expect(lead).toBe(before.lead);
+  });
+});

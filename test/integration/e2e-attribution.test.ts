@@ -24,7 +24,7 @@ describe('end to end: ad click → landing page in Chromium → form → attribu
   afterAll(async () => {
     await landing?.close();
   });
-  const stack = useStack({ env: () => ({ ...sandboxes.running.env, SWEEP_INTERVAL_SECONDS: '2', CORS_SITE_ORIGINS: landing.url }) });
+  const stack = useStack({ env: () => ({ ...sandboxes.running.env, SWEEP_INTERVAL_SECONDS: '2', METRICS_INTERVAL_SECONDS: '3', CORS_SITE_ORIGINS: landing.url }) });
   const chromium = useBrowser();
 
   let ad: AdDoc;
@@ -116,6 +116,19 @@ describe('end to end: ad click → landing page in Chromium → form → attribu
     }
   });
 
+  /** The ad's row of the ads report, once the network's metrics for it have been synced. */
+  async function reportRow(target: AdDoc, ready: (row: { impressions: number; networkConversions: number }) => boolean = (row) => row.impressions > 0) {
+    const today = new Date().toISOString().slice(0, 10);
+    return eventually(
+      async () => {
+        const res = await stack.request('GET', `/api/reports/ads?accountId=${encodeURIComponent(accountId)}&from=2000-01-01&to=${today}`);
+        const row = res.status === 200 ? res.body.rows.find((r: { adId: string }) => r.adId === target.adId) : undefined;
+        return row && ready(row) ? { row, report: res.body } : undefined;
+      },
+      { timeoutMs: 40_000, what: `report row of ad ${target.adId}` },
+    );
+  }
+
   it('acceptance 2 / REP-2: one visitor submitting 10 times is 1 contact, while the network counts 10 conversions', async () => {
     // A second form whose submissions are sent to Facebook as Lead conversions (CONV-1/CONV-5, issue 6):
     // the network counts every submission, as its pixel would.
@@ -129,7 +142,10 @@ describe('end to end: ad click → landing page in Chromium → form → attribu
     });
     expect(definition.status, JSON.stringify(definition.body)).toBe(201);
     site.formId = repeatForm;
+    // What the network reported for the ad before this visitor (its seeded delivery).
+    const before = (await reportRow(repeatAd)).row.networkConversions as number;
     const click = await sandboxes.control('facebook').post(`/_sandbox/ads/${repeatAd.adId}/click`, {});
+    expect(new URL(click.landingUrl as string).searchParams.get('fbclid')).toBe(click.fbclid);
 
     const context = await chromium.browser.newContext();
     try {
@@ -154,7 +170,11 @@ describe('end to end: ad click → landing page in Chromium → form → attribu
     // The network counts actions: 10 Lead events, one per submission (distinct event ids).
     const accepted = await eventually(
       async () => {
-        const events = (await sandboxes.control('facebook').get(`/_sandbox/conversions?pixelId=${pixelId}`)).accepted as { eventName: string; eventId: string }[];
+        const events = (await sandboxes.control('facebook').get(`/_sandbox/conversions?pixelId=${pixelId}`)).accepted as {
+          eventName: string;
+          eventId: string;
+          event: { user_data: { fbc?: string } };
+        }[];
         return events.length >= 10 ? events : undefined;
       },
       { timeoutMs: 40_000, what: 'ten Lead events at the network' },
@@ -162,27 +182,18 @@ describe('end to end: ad click → landing page in Chromium → form → attribu
     expect(accepted).toHaveLength(10);
     expect(new Set(accepted.map((e) => e.eventId)).size).toBe(10);
     expect(accepted.every((e) => e.eventName === 'Lead')).toBe(true);
+    // Each names the visitor's click, so the network credits it to the clicked ad.
+    expect(accepted.every((e) => new RegExp(`^fb\\.1\\.\\d{13}\\.${click.fbclid}$`).test(e.event.user_data.fbc ?? ''))).toBe(true);
 
-    // The report: that ad's network numbers next to 1 attributed contact, and why they differ.
-    const today = new Date().toISOString().slice(0, 10);
-    const report = (await stack.request('GET', `/api/reports/ads?accountId=${encodeURIComponent(accountId)}&from=2000-01-01&to=${today}`)).body;
-    const row = report.rows.find((r: { adId: string }) => r.adId === repeatAd.adId);
-    const metrics = await stack.db.models.AdMetric.find({ adKey: repeatAd._id }).lean();
-    expect(row).toMatchObject({ attributedContacts: 1, networkConversions: metrics.reduce((sum, m) => sum + m.conversions, 0), trackingStatus: 'tracked' });
+    // The report: the network's count for the ad grew by the 10 submissions, next to 1 attributed contact.
+    const { row, report } = await reportRow(repeatAd, (r) => r.networkConversions >= before + 10);
+    expect(row).toMatchObject({ attributedContacts: 1, networkConversions: before + 10, trackingStatus: 'tracked' });
     expect(report.notes.networkConversionsVsContacts).toMatch(/10 submissions are 1 contact/);
   });
 
   it('REP-2: the ads report shows the network\'s conversions next to one attributed contact for the ad', async () => {
     expect(contactId).toBeDefined();
-    const today = new Date().toISOString().slice(0, 10);
-    const report = await eventually(
-      async () => {
-        const res = await stack.request('GET', `/api/reports/ads?accountId=${encodeURIComponent(accountId)}&from=2000-01-01&to=${today}`);
-        return res.status === 200 && res.body.rows.some((r: { adId: string; impressions: number }) => r.adId === ad.adId && r.impressions > 0) ? res.body : undefined;
-      },
-      { timeoutMs: 30_000, what: 'report with synced metrics' },
-    );
-    const row = report.rows.find((r: { adId: string }) => r.adId === ad.adId);
+    const { row, report } = await reportRow(ad);
     const metrics = await stack.db.models.AdMetric.find({ adKey: ad._id }).lean();
     expect(row).toMatchObject({
       adKey: ad._id,

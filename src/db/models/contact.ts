@@ -52,6 +52,8 @@ export interface LastSubmissionDoc {
   pageUrl: string | null;
   userAgent: string | null;
   ip: string | null;
+  /** Absent on submissions stored before Facebook click ids were kept. */
+  fbc?: string | null;
 }
 
 /**
@@ -133,7 +135,7 @@ const schema = new Schema<ContactDoc>(
     },
     interactedWithAds: { type: Boolean, default: false },
     lastSubmission: {
-      type: { formId: String, submissionId: String, at: Date, pageUrl: String, userAgent: String, ip: String },
+      type: { formId: String, submissionId: String, at: Date, pageUrl: String, userAgent: String, ip: String, fbc: String },
       default: null,
       _id: false,
     },

@@ -15,6 +15,8 @@ export interface FormSubmissionDoc {
   pageUrl: string | null;
   userAgent: string | null;
   ip: string | null;
+  /** Facebook's click id for the Conversions API (`user_data.fbc`), from the visitor's latest fbclid. */
+  fbc: string | null;
   at: Date;
   /** Which identification rule matched (VIS-2…VIS-5) and why. */
   rule: string;
@@ -33,6 +35,7 @@ const schema = new Schema<FormSubmissionDoc>(
     pageUrl: { type: String, default: null },
     userAgent: { type: String, default: null },
     ip: { type: String, default: null },
+    fbc: { type: String, default: null },
     at: { type: Date, required: true },
     rule: { type: String, required: true },
     explanation: { type: String, required: true },

@@ -15,6 +15,11 @@ export interface VisitorDoc {
   /** CookieIdentity (src/domain/contacts/cookie-identity.ts) with Date times. */
   identity: { kind: 'anonymous' | 'identified' | 'temporary'; contactId?: string; via?: 'form' | 'email_click'; claimedContactId?: string; at?: Date };
   session: VisitorSessionRef | null;
+  /**
+   * Facebook's click id (`fb.1.<ms>.<fbclid>`) from the latest landing URL that carried an fbclid,
+   * kept like Meta's `_fbc` cookie so a later submission can still name the click.
+   */
+  fbc?: string | null;
   firstSeenAt: Date;
   lastSeenAt: Date;
   pageViews: number;
@@ -25,6 +30,7 @@ const schema = new Schema<VisitorDoc>(
     _id: { type: String, required: true },
     identity: { type: Schema.Types.Mixed, default: () => ({ kind: 'anonymous' }) },
     session: { type: Schema.Types.Mixed, default: null },
+    fbc: { type: String, default: null },
     firstSeenAt: { type: Date, required: true },
     lastSeenAt: { type: Date, required: true },
     pageViews: { type: Number, default: 0 },

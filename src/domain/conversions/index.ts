@@ -3,3 +3,4 @@ export * from './workflow-safe';
 export * from './hash';
 export * from './test-vectors';
 export * from './payloads';
+export * from './facebook-click';

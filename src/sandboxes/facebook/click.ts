@@ -12,6 +12,8 @@ const PLACEMENT_VALUES: Record<Placement, { placement: string; siteSourceName: s
 export interface ClickResult {
   /** null when the ad opens no website (Messenger destination). */
   landingUrl: string | null;
+  /** The click id Facebook appends to the opened URL; null when no website opens. */
+  fbclid: string | null;
   placement: Placement;
   siteSourceName: string;
   effectiveStatus: string;
@@ -22,7 +24,9 @@ export class ClickError extends Error {}
 /**
  * The URL a click on the ad opens right now: the creative's destination for that placement with
  * its url_tags appended (before any #fragment) and every `{{…}}` macro resolved. Name macros use
- * the names frozen at first publish, so a later rename does not show (§3.2).
+ * the names frozen at first publish, so a later rename does not show (§3.2). Like every outbound
+ * link click on Facebook, the URL also carries a fresh `fbclid`, which a Conversions API event's
+ * `fbc` can name later.
  */
 export function simulateClick(world: FacebookWorld, adId: string, options: { placement?: Placement; card?: number } = {}): ClickResult {
   const ad = world.ads.get(adId);
@@ -47,8 +51,10 @@ export function simulateClick(world: FacebookWorld, adId: string, options: { pla
     site_source_name: values.siteSourceName,
   };
   const destination = destinationFor(creative, placement, options.card ?? 0);
-  const landingUrl = destination === null ? null : resolveMacros(appendQuery(destination, creative.urlTags ?? ''), macros);
-  return { landingUrl, placement, siteSourceName: values.siteSourceName, effectiveStatus: world.adEffectiveStatus(ad) };
+  const tagged = destination === null ? null : resolveMacros(appendQuery(destination, creative.urlTags ?? ''), macros);
+  const fbclid = tagged === null ? null : world.clickAttribution.recordClick(world.seed, ad.id, world.nowSeconds());
+  const landingUrl = tagged === null || fbclid === null ? null : appendQuery(tagged, `fbclid=${fbclid}`);
+  return { landingUrl, fbclid, placement, siteSourceName: values.siteSourceName, effectiveStatus: world.adEffectiveStatus(ad) };
 }
 
 /** Unknown macros stay literal, as they do on real clicks. */

@@ -48,7 +48,9 @@ export class ConversionsLedger {
     this.firstSeen.clear();
   }
 
-  record(pixelId: string, events: Record<string, unknown>[], now: number, testEventCode?: string): void {
+  /** Returns what was recorded, duplicates marked. */
+  record(pixelId: string, events: Record<string, unknown>[], now: number, testEventCode?: string): RecordedEvent[] {
+    const recordedNow: RecordedEvent[] = [];
     for (const event of events) {
       const eventId = typeof event.event_id === 'string' ? event.event_id : undefined;
       const recorded: RecordedEvent = {
@@ -69,7 +71,9 @@ export class ConversionsLedger {
         else this.firstSeen.set(key, recorded);
       }
       this.accepted.push(recorded);
+      recordedNow.push(recorded);
     }
+    return recordedNow;
   }
 }
 
@@ -166,7 +170,9 @@ function postEvents(ctx: RouteContext): unknown {
   if (Array.isArray(data)) ctx.batchSize = data.length;
   try {
     const events = validateEvents(data, now, (id) => ctx.world.leads.has(id));
-    ctx.state.conversions.record(pixel.id, events, now, testEventCode);
+    const recorded = ctx.state.conversions.record(pixel.id, events, now, testEventCode);
+    // Test events and deduplicated repeats never reach reporting (§8.5).
+    for (const entry of recorded) if (!entry.testEventCode && entry.duplicateOf === undefined) ctx.world.clickAttribution.creditLead(entry.event);
     return { events_received: events.length, messages: [], fbtrace_id: fbtraceId() };
   } catch (error) {
     if (error instanceof GraphError) {

@@ -40,6 +40,21 @@ function hashSeed(text: string): number {
  * `date_preset=maximum` totals equal what the ad carries (TRK-4 reads them from there).
  */
 export function countersFor(world: FacebookWorld, ad: Ad, day: string): DayCounters | undefined {
+  const seeded = seededCounters(world, ad, day);
+  const websiteLeads = world.clickAttribution.leadsOn(ad.id, day);
+  if (websiteLeads === 0) return seeded;
+  // Leads credited to simulated clicks come on top; each came through at least one click and impression.
+  const base = seeded ?? { impressions: 0, clicks: 0, linkClicks: 0, spend: 0, onsiteLeads: 0, pixelLeads: 0, reactions: 0, comments: 0, shares: 0 };
+  return {
+    ...base,
+    impressions: Math.max(base.impressions, 1),
+    clicks: Math.max(base.clicks, 1),
+    linkClicks: Math.max(base.linkClicks, 1),
+    pixelLeads: base.pixelLeads + websiteLeads,
+  };
+}
+
+function seededCounters(world: FacebookWorld, ad: Ad, day: string): DayCounters | undefined {
   const firstDay = graphDate(ad.createdTime);
   if (day < firstDay) return undefined;
   const random = seededRandom(hashSeed(`${world.seed}:${ad.id}:${day}`));

@@ -21,6 +21,7 @@ import type {
   TokenRecord,
   User,
 } from './model';
+import { ClickAttribution } from './click-attribution';
 
 export * from './model';
 
@@ -44,6 +45,8 @@ export class FacebookWorld {
   readonly businesses = new Map<string, Business>();
   readonly tokens = new Map<string, TokenRecord>();
   readonly codes = new Map<string, AuthCode>();
+  /** Link clicks (`fbclid`) and the website leads credited to them. */
+  readonly clickAttribution = new ClickAttribution();
 
   constructor(readonly app: SandboxApp) {}
 
@@ -52,6 +55,7 @@ export class FacebookWorld {
     this.idCounter = 0;
     this.leadCounter = 0;
     this.clockOffsetSeconds = 0;
+    this.clickAttribution.reset();
     for (const map of [
       this.users, this.accounts, this.campaigns, this.adsets, this.ads, this.creatives, this.pages,
       this.forms, this.leads, this.pixels, this.businesses, this.tokens, this.codes,
