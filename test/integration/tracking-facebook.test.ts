@@ -37,6 +37,8 @@ interface SandboxAd {
 
 const DELIVERABLE = ['ACTIVE', 'PENDING_REVIEW', 'IN_PROCESS'];
 const TEMPLATE_KEYS = ['utm_source', 'utm_medium', 'utm_campaign', 'hsa_acc', 'hsa_cam', 'hsa_grp', 'hsa_ad', 'hsa_net', 'hsa_src', 'hsa_ver'];
+/** Facebook's own click id, appended to every link click after our parameters. */
+const NETWORK_KEYS = ['fbclid'];
 
 /** What TRK-3/TRK-4 say about a deliverable ad, from the sandbox's view of it (first connection). */
 function expectedOutcome(ad: SandboxAd): string {
@@ -116,7 +118,7 @@ describe('Facebook auto-tracking end to end', () => {
       const q = click.searchParams;
       expectNoDuplicateKeys(click.search, `ad ${ad.id}`);
       const advertiser = new URLSearchParams([...new URL(ad.landingUrl!).searchParams, ...new URLSearchParams(seededUrlTags(seeded, ad.id))]);
-      const expectedKeys = new Set([...TEMPLATE_KEYS, ...(ad.kind === 'lead' ? ['hsa_la'] : []), ...advertiser.keys()]);
+      const expectedKeys = new Set([...TEMPLATE_KEYS, ...NETWORK_KEYS, ...(ad.kind === 'lead' ? ['hsa_la'] : []), ...advertiser.keys()]);
       expect(new Set(q.keys()), `ad ${ad.id} (${ad.kind})`).toEqual(expectedKeys);
       expect(q.get('utm_source')).toBe(advertiser.get('utm_source') ?? 'facebook');
       expect(q.get('utm_medium')).toBe(advertiser.get('utm_medium') ?? 'paid');
@@ -281,7 +283,7 @@ describe('Facebook auto-tracking end to end', () => {
       return url.searchParams.get('hsa_ad') === created.id ? url : undefined;
     }, { timeoutMs: 60_000, what: 'the new ad to be tagged' });
     expect(Date.now() - startedAt).toBeLessThan(60_000);
-    expect(new Set(tagged.searchParams.keys())).toEqual(new Set(TEMPLATE_KEYS));
+    expect(new Set(tagged.searchParams.keys())).toEqual(new Set([...TEMPLATE_KEYS, ...NETWORK_KEYS]));
     expect((await getAd(stack, `facebook:${created.id}`)).trackingStatus).toBe('tracked');
   });
 });
