@@ -223,6 +223,28 @@ describe('§4.2 uploadClickConversions', () => {
     expect(body.rejected.map((c) => c.error.code)).toContain('TOO_RECENT_EVENT');
   });
 
+  it('REP-2 an accepted click conversion counts in its ad\'s metrics.conversions on the click\'s day; a rejected repeat does not', async () => {
+    const gclid = seed.gclids.find((g) => sb.state.clicks.get(g)?.customerId === cid) ?? '';
+    const click = sb.state.clicks.get(gclid)!;
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: sb.state.customers.get(cid)?.timeZone }).format(click.at);
+    const conversionsOnClickDay = async () => {
+      const res = await api(`/customers/${cid}/googleAds:search`, {
+        query: `SELECT ad_group_ad.ad.id, segments.date, metrics.conversions FROM ad_group_ad WHERE segments.date = '${day}'`,
+      });
+      expect(res.status).toBe(200);
+      // Rows whose selected metrics are all zero are left out, as the API does.
+      return (((res.body.results ?? []) as Json[]).find((r) => r.adGroupAd.ad.id === click.adId)?.metrics.conversions ?? 0) as number;
+    };
+    const before = await conversionsOnClickDay();
+    const now = new Date(Date.now() + 60_000).toISOString().slice(0, 19).replace('T', ' ');
+    const row = { gclid, conversionAction: action(), conversionDateTime: `${now}+00:00`, orderId: 'deal-report' };
+    expect((await api(`/customers/${cid}:uploadClickConversions`, { conversions: [row], partialFailure: true })).body).not.toHaveProperty('partialFailureError');
+    expect(await conversionsOnClickDay()).toBe(before + 1);
+    const repeat = await api(`/customers/${cid}:uploadClickConversions`, { conversions: [row], partialFailure: true });
+    expect(repeat.body).toHaveProperty('partialFailureError');
+    expect(await conversionsOnClickDay()).toBe(before + 1);
+  });
+
   it('accepts the click once it is 6 hours old (sandbox clock)', async () => {
     const fresh = (await sb.control<Json>('POST', `/ads/${seed.adIdsByKind.search[0] ?? ''}/click`, {})).body.gclid as string;
     await sb.control('POST', '/clock', { advanceSeconds: 6 * 3600 + 5 });

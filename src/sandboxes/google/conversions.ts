@@ -184,6 +184,9 @@ export function uploadClickConversions(ctx: UploadContext, body: Row): Row {
       });
     }
     if (!validateOnly) {
+      if (!error && matched && typeof row.gclid === 'string') {
+        ctx.world.uploadedConversionsByClick.set(row.gclid, (ctx.world.uploadedConversionsByClick.get(row.gclid) ?? 0) + 1);
+      }
       ctx.world.conversions.push({
         at: new Date(ctx.world.now()).toISOString(),
         customerId: cid,

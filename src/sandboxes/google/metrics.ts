@@ -33,19 +33,26 @@ function hash(text: string): number {
 
 /**
  * Daily metrics of one ad: deterministic per (seed, ad, date), zero before the ad existed, after
- * "today" (account time zone) and on some quiet days, plus one click per simulated click that day.
+ * "today" (account time zone) and on some quiet days, plus one click per simulated click that day
+ * and the click conversions imported for those clicks.
  */
 export function adDayMetrics(world: GoogleWorld, ad: Ad, date: string, timeZone: string, today: string): MetricValues {
   if (date > today || date < createdDate(ad, timeZone)) return ZERO_METRICS;
   let simulatedClicks = 0;
-  for (const c of world.clicks.values()) if (c.adId === ad.id && formatDate(c.at, timeZone) === date) simulatedClicks += 1;
+  // Imported click conversions count on the day of their click, as `metrics.conversions` reports them.
+  let uploadedConversions = 0;
+  for (const [gclid, c] of world.clicks) {
+    if (c.adId !== ad.id || formatDate(c.at, timeZone) !== date) continue;
+    simulatedClicks += 1;
+    uploadedConversions += world.uploadedConversionsByClick.get(gclid) ?? 0;
+  }
   const random = seededRandom(hash(`${world.seed}:${ad.id}:${date}`));
   const quiet = random() < 0.15 || ad.status !== 'ENABLED';
   if (quiet && simulatedClicks === 0) return ZERO_METRICS;
   const impressions = (quiet ? 0 : 50 + Math.floor(random() * 2000)) + simulatedClicks;
   const clicks = (quiet ? 0 : Math.floor(impressions * (0.01 + random() * 0.04))) + simulatedClicks;
   const costMicros = clicks * (200_000 + Math.floor(random() * 1_800_000));
-  const conversions = Math.floor(clicks * random() * 0.2);
+  const conversions = Math.floor(clicks * random() * 0.2) + uploadedConversions;
   return { impressions, clicks, costMicros, conversions, conversionsValue: conversions * 40 };
 }
 

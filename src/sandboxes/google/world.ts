@@ -52,6 +52,8 @@ export class GoogleWorld {
   submissions: LeadSubmission[] = [];
   clicks = new Map<string, Click>();
   conversions: RecordedConversion[] = [];
+  /** gclid → accepted click conversions uploaded for it; reported in the click's ad metrics. */
+  uploadedConversionsByClick = new Map<string, number>();
   users = new Map<string, string[]>();
   grants = new Map<string, Grant>();
   accessTokens = new Map<string, AccessToken>();
