@@ -189,15 +189,15 @@ async function loadContacts(models: PrepareDeps['models'], ids: string[]): Promi
 async function loadSubmissions(models: PrepareDeps['models'], ids: string[]): Promise<Map<string, SubmissionContext>> {
   if (ids.length === 0) return new Map();
   const rows = await models.FormSubmission.find({ _id: { $in: [...new Set(ids)] } })
-    .select({ _id: 1, pageUrl: 1, userAgent: 1, ip: 1, fbc: 1 })
-    .lean<Pick<FormSubmissionDoc, '_id' | 'pageUrl' | 'userAgent' | 'ip' | 'fbc'>[]>();
-  return new Map(rows.map((r) => [r._id, { pageUrl: r.pageUrl, userAgent: r.userAgent, ip: r.ip, fbc: r.fbc }]));
+    .select({ _id: 1, pageUrl: 1, userAgent: 1, ip: 1, fbc: 1, fbp: 1 })
+    .lean<Pick<FormSubmissionDoc, '_id' | 'pageUrl' | 'userAgent' | 'ip' | 'fbc' | 'fbp'>[]>();
+  return new Map(rows.map((r) => [r._id, { pageUrl: r.pageUrl, userAgent: r.userAgent, ip: r.ip, fbc: r.fbc, fbp: r.fbp }]));
 }
 
 function submissionContext(submissionId: string, stored: Map<string, SubmissionContext>, contact: ContactDoc | undefined): SubmissionContext | undefined {
   const found = stored.get(submissionId);
   if (found) return found;
   const last = contact?.lastSubmission;
-  return last && last.submissionId === submissionId ? { pageUrl: last.pageUrl, userAgent: last.userAgent, ip: last.ip, fbc: last.fbc ?? null } : undefined;
+  return last && last.submissionId === submissionId ? { pageUrl: last.pageUrl, userAgent: last.userAgent, ip: last.ip, fbc: last.fbc ?? null, fbp: last.fbp ?? null } : undefined;
 }
 

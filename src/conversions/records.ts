@@ -78,11 +78,11 @@ export function toContactSnapshot(contact: ContactDoc): ContactSnapshot {
   return snapshot;
 }
 
-export type SubmissionContext = Pick<FormSubmissionDoc, 'pageUrl' | 'userAgent' | 'ip'> & { fbc?: string | null };
+export type SubmissionContext = Pick<FormSubmissionDoc, 'pageUrl' | 'userAgent' | 'ip'> & { fbc?: string | null; fbp?: string | null };
 
 /**
  * The activity the rules evaluate, from a reference. A form submission's page URL, user agent, IP
- * address and Facebook click id come from its stored submission (or the contact's last submission when that is the same
+ * address and Facebook browser ids come from its stored submission (or the contact's last submission when that is the same
  * one): they never travel through the workflow.
  */
 export function toCrmActivity(ref: ConversionActivityRef, context: SubmissionContext | undefined): CrmActivity {
@@ -97,5 +97,6 @@ export function toCrmActivity(ref: ConversionActivityRef, context: SubmissionCon
     ...(context?.userAgent ? { userAgent: context.userAgent } : {}),
     ...(context?.ip ? { ip: context.ip } : {}),
     ...(context?.fbc ? { fbc: context.fbc } : {}),
+    ...(context?.fbp ? { fbp: context.fbp } : {}),
   };
 }

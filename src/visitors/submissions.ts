@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { applyFormSubmission, identifyContact, mapLeadFields, normaliseEmail, type IdentificationRule } from '../domain/contacts';
-import { currentFacebookClickCookie } from '../domain/conversions';
+import { facebookBrowserIds } from '../domain/conversions';
 import { isWithinSession, normalisePageUrl } from '../domain/visitors';
 import type { Models } from '../db/models';
 import type { ContactDoc } from '../db/models/contact';
@@ -39,6 +39,9 @@ export interface SubmissionInput {
   submissionId?: string | undefined;
   userAgent: string | null;
   ip: string | null;
+  /** The Meta pixel's `_fbc` / `_fbp` cookies on the customer's site, when it runs there. */
+  fbc?: string | undefined;
+  fbp?: string | undefined;
   at: Date;
 }
 
@@ -95,7 +98,9 @@ export async function submitForm(models: SubmissionModels, input: SubmissionInpu
     sessionId = visitor.session.id;
   }
   const identity = identityOf(visitor);
-  const fbc = currentFacebookClickCookie(visitor?.fbc, input.at.getTime()) ?? null;
+  const browserIds = facebookBrowserIds({ storedFbc: visitor?.fbc, cookieFbc: input.fbc, cookieFbp: input.fbp, atMs: input.at.getTime() });
+  const fbc = browserIds.fbc ?? null;
+  const fbp = browserIds.fbp ?? null;
 
   const byEmail = await contactIdByEmail(models, email);
   const tokenContactId = identity.kind === 'identified' ? identity.contactId : undefined;
@@ -144,7 +149,7 @@ export async function submitForm(models: SubmissionModels, input: SubmissionInpu
       ...(mapped.company !== undefined ? { company: mapped.company } : {}),
       ...(mapped.jobTitle !== undefined ? { jobTitle: mapped.jobTitle } : {}),
     }),
-    lastSubmission: { formId: form._id, submissionId, at: input.at, pageUrl, userAgent: input.userAgent, ip: input.ip, fbc },
+    lastSubmission: { formId: form._id, submissionId, at: input.at, pageUrl, userAgent: input.userAgent, ip: input.ip, fbc, fbp },
     ...(setPrimaryEmail ? { email } : {}),
   };
   const addToSet = { emails: email, ...(token !== undefined && decision.tieTokenToContact ? { visitorTokens: token } : {}) };
@@ -170,6 +175,7 @@ export async function submitForm(models: SubmissionModels, input: SubmissionInpu
     userAgent: input.userAgent,
     ip: input.ip,
     fbc,
+    fbp,
     at: input.at,
     rule,
     explanation,

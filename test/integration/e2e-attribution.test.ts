@@ -148,6 +148,9 @@ describe('end to end: ad click → landing page in Chromium → form → attribu
     expect(new URL(click.landingUrl as string).searchParams.get('fbclid')).toBe(click.fbclid);
 
     const context = await chromium.browser.newContext();
+    // The site also runs Meta's pixel: its cookies, one from an older click, are there already.
+    const pixelCookies = { _fbp: `fb.1.${Date.now() - 86_400_000}.1116446470`, _fbc: `fb.1.${Date.now() - 86_400_000}.OlderClickId` };
+    await context.addCookies(Object.entries(pixelCookies).map(([name, value]) => ({ name, value, url: landing.url })));
     try {
       const page = await context.newPage();
       await page.goto(click.landingUrl as string);
@@ -173,7 +176,7 @@ describe('end to end: ad click → landing page in Chromium → form → attribu
         const events = (await sandboxes.control('facebook').get(`/_sandbox/conversions?pixelId=${pixelId}`)).accepted as {
           eventName: string;
           eventId: string;
-          event: { user_data: { fbc?: string } };
+          event: { user_data: { fbc?: string; fbp?: string } };
         }[];
         return events.length >= 10 ? events : undefined;
       },
@@ -182,8 +185,10 @@ describe('end to end: ad click → landing page in Chromium → form → attribu
     expect(accepted).toHaveLength(10);
     expect(new Set(accepted.map((e) => e.eventId)).size).toBe(10);
     expect(accepted.every((e) => e.eventName === 'Lead')).toBe(true);
-    // Each names the visitor's click, so the network credits it to the clicked ad.
+    // Each names the visitor's latest click (not the pixel's older one), so the network credits it to
+    // the clicked ad, and carries the pixel's browser id.
     expect(accepted.every((e) => new RegExp(`^fb\\.1\\.\\d{13}\\.${click.fbclid}$`).test(e.event.user_data.fbc ?? ''))).toBe(true);
+    expect(accepted.every((e) => e.event.user_data.fbp === pixelCookies._fbp)).toBe(true);
 
     // The report: the network's count for the ad grew by the 10 submissions, next to 1 attributed contact.
     const { row, report } = await reportRow(repeatAd, (r) => r.networkConversions >= before + 10);

@@ -225,6 +225,19 @@ describe('visitors and contacts (VIS-1…VIS-7)', () => {
     expect(seen.size).toBe(await stack.db.models.Contact.countDocuments());
   });
 
+  it('CONV-9 the Meta pixel\'s cookies travel with a submission; values not in Meta\'s format are dropped, not an error', async () => {
+    const t = tracker(stack);
+    const formId = await createForm('Pixel site');
+    const fbp = 'fb.1.1596403881668.1116446470';
+    const fbc = `fb.1.${Date.now() - 60_000}.IwAR-pixel_click`;
+    const good = await t.submit(formId, { email: 'pixel.ok@example.com', visitorToken: newToken(), fbc, fbp });
+    expect(good.status).toBe(202);
+    expect(await stack.db.models.FormSubmission.findById(good.body.submissionId).lean()).toMatchObject({ fbc, fbp });
+    const odd = await t.submit(formId, { email: 'pixel.odd@example.com', visitorToken: newToken(), fbc: 'fb.1.notatime.x', fbp: 'tracking-me' });
+    expect(odd.status).toBe(202);
+    expect(await stack.db.models.FormSubmission.findById(odd.body.submissionId).lean()).toMatchObject({ fbc: null, fbp: null });
+  });
+
   it('malformed, oversized or unwanted tracking payloads get a 4xx envelope and store nothing', async () => {
     const t = tracker(stack);
     const formId = await createForm('Guarded');
@@ -242,6 +255,7 @@ describe('visitors and contacts (VIS-1…VIS-7)', () => {
     expectEnvelope(await t.post('/t/pageview', { visitorToken: newToken(), url: `${SITE}/x` }, { origin: 'https://evil.example.net' }), 403, 'origin_not_allowed');
     expectEnvelope(await t.submit(formId, { email: 'not an email', visitorToken: newToken() }), 400, 'validation_failed');
     expectEnvelope(await t.submit(formId, { email: 'x@example.com', fields: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`f${i}`, 'v'])) }), 400, 'validation_failed');
+    expectEnvelope(await t.submit(formId, { email: 'x@example.com', fbc: `fb.1.1700000000000.${'a'.repeat(600)}` }), 400, 'validation_failed');
     expectEnvelope(await t.submit('no-such-form', { email: 'x@example.com' }), 404, 'form_not_found');
     expect(await stack.db.models.PageView.countDocuments()).toBe(before);
     expect(await stack.db.models.FormSubmission.countDocuments({ formId })).toBe(0);

@@ -42,6 +42,9 @@ const submissionSchema = z
     pageUrl: z.string().min(1).max(8192).optional(),
     visitorToken: visitorToken.optional(),
     submissionId: clientId.optional(),
+    // The Meta pixel's cookies, read by /t.js; a malformed value is dropped, not an error (the browser set it).
+    fbc: z.string().max(600).optional(),
+    fbp: z.string().max(100).optional(),
   })
   .strict();
 
@@ -138,6 +141,8 @@ export function visitorRoutes(ctx: ApiContext): Router {
         pageUrl: input.pageUrl,
         visitorToken: input.visitorToken,
         submissionId: input.submissionId,
+        fbc: input.fbc,
+        fbp: input.fbp,
         userAgent: req.get('user-agent')?.slice(0, 1000) ?? null,
         ip: req.ip ?? null,
         at: new Date(),

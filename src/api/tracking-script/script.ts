@@ -5,7 +5,8 @@
  * - Reports every page view (URL, referrer, title) with navigator.sendBeacon (text/plain, so no CORS
  *   preflight), falling back to fetch keepalive; SPA navigations (pushState / popstate) count too.
  * - Form helper: `window.adtrack.submitForm(formId, { email, fields })` posts a submission with the
- *   visitor token and a fresh submission id (retries reuse it); forms marked
+ *   visitor token, a fresh submission id (retries reuse it) and the Meta pixel's `_fbc` / `_fbp`
+ *   cookies when the site runs the pixel; forms marked
  *   `data-adtrack-form="<formId>"` are wired automatically. Such a form without an `action` is not
  *   navigated away from (that would put the answers into the URL); the form gets
  *   `data-adtrack-status` = sending | sent | failed and an `adtrack:submitted` event.
@@ -78,6 +79,10 @@ export function trackingScript(apiBaseUrl: string): string {
       visitorToken: token,
       submissionId: submissionId || randomHex(16)
     };
+    // The Meta pixel's own cookies, when the site runs it: they improve Facebook's match of the event.
+    var fbc = readCookie('_fbc'), fbp = readCookie('_fbp');
+    if (fbc) body.fbc = fbc;
+    if (fbp) body.fbp = fbp;
     if (!w.fetch) { send('/t/forms/' + encodeURIComponent(formId) + '/submissions', body); return Promise.resolve({ ok: true }); }
     return w.fetch(C.api + '/t/forms/' + encodeURIComponent(formId) + '/submissions', {
       method: 'POST', body: JSON.stringify(body), keepalive: true, mode: 'cors', credentials: 'omit', headers: { 'Content-Type': 'text/plain' }

@@ -54,6 +54,7 @@ export interface LastSubmissionDoc {
   ip: string | null;
   /** Absent on submissions stored before Facebook click ids were kept. */
   fbc?: string | null;
+  fbp?: string | null;
 }
 
 /**
@@ -135,7 +136,7 @@ const schema = new Schema<ContactDoc>(
     },
     interactedWithAds: { type: Boolean, default: false },
     lastSubmission: {
-      type: { formId: String, submissionId: String, at: Date, pageUrl: String, userAgent: String, ip: String, fbc: String },
+      type: { formId: String, submissionId: String, at: Date, pageUrl: String, userAgent: String, ip: String, fbc: String, fbp: String },
       default: null,
       _id: false,
     },

@@ -15,8 +15,10 @@ export interface FormSubmissionDoc {
   pageUrl: string | null;
   userAgent: string | null;
   ip: string | null;
-  /** Facebook's click id for the Conversions API (`user_data.fbc`), from the visitor's latest fbclid. */
+  /** Facebook's click id for the Conversions API (`user_data.fbc`): the visitor's latest fbclid or the pixel's `_fbc`. */
   fbc: string | null;
+  /** The Meta pixel's browser id (`_fbp`) when the site runs the pixel. */
+  fbp: string | null;
   at: Date;
   /** Which identification rule matched (VIS-2…VIS-5) and why. */
   rule: string;
@@ -36,6 +38,7 @@ const schema = new Schema<FormSubmissionDoc>(
     userAgent: { type: String, default: null },
     ip: { type: String, default: null },
     fbc: { type: String, default: null },
+    fbp: { type: String, default: null },
     at: { type: Date, required: true },
     rule: { type: String, required: true },
     explanation: { type: String, required: true },

@@ -16,10 +16,35 @@ export function facebookClickCookie(fbclid: string | null | undefined, firstSeen
 
 /** Meta's pixel keeps `_fbc` for 90 days; a click id older than that is not sent. */
 const FBC_LIFETIME_MS = 90 * 86_400_000;
+/** Browser clocks drift; a cookie "from the future" by more than this is not believed. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const FBC = /^fb\.[0-2]\.(\d{1,16})\.[A-Za-z0-9_-]{1,500}$/;
+/** `_fbp`: `fb.{subdomain_index}.{creation_ms}.{random number}`. */
+const FBP = /^fb\.[0-2]\.\d{1,16}\.\d{1,20}$/;
 
-/** The stored `fbc` while it is still one Meta's own cookie would carry at `atMs`. */
-export function currentFacebookClickCookie(fbc: string | null | undefined, atMs: number): string | undefined {
-  const createdMs = Number(/^fb\.1\.(\d+)\.[A-Za-z0-9_-]{1,500}$/.exec(fbc ?? '')?.[1]);
-  if (!Number.isSafeInteger(createdMs)) return undefined;
-  return atMs - createdMs <= FBC_LIFETIME_MS ? (fbc as string) : undefined;
+export interface FacebookBrowserIdsInput {
+  /** The fbc kept from the visitor's latest landing URL with an fbclid (facebookClickCookie). */
+  storedFbc?: string | null | undefined;
+  /** The Meta pixel's own cookies, as the tracking script read them on the site. */
+  cookieFbc?: string | null | undefined;
+  cookieFbp?: string | null | undefined;
+  /** When the submission happened. */
+  atMs: number;
+}
+
+/**
+ * The `fbc` / `fbp` a form submission's Facebook event carries (reference facebook §8.3, never
+ * hashed). Values that are not in Meta's format are dropped rather than sent: they come from a
+ * browser. Of two current click ids the newer one wins: both name the visitor's latest ad click.
+ */
+export function facebookBrowserIds(input: FacebookBrowserIdsInput): { fbc?: string; fbp?: string } {
+  const current = (value: string | null | undefined) => {
+    const created = Number(FBC.exec(value?.trim() ?? '')?.[1]);
+    if (!Number.isSafeInteger(created) || input.atMs - created > FBC_LIFETIME_MS || created - input.atMs > CLOCK_SKEW_MS) return undefined;
+    return { value: value!.trim(), created };
+  };
+  const clickIds = [current(input.storedFbc), current(input.cookieFbc)].filter((c) => c !== undefined);
+  const fbc = clickIds.sort((a, b) => b.created - a.created)[0]?.value;
+  const fbp = input.cookieFbp?.trim();
+  return { ...(fbc !== undefined ? { fbc } : {}), ...(fbp !== undefined && FBP.test(fbp) ? { fbp } : {}) };
 }
