@@ -202,6 +202,43 @@ describe('§4 Conversions API', () => {
   });
 });
 
+describe('REP-2 the network counts conversions against the clicked creative (li_fat_id)', () => {
+  const sha = (email: string) => createHash('sha256').update(email).digest('hex');
+  const part = (d: Date) => `(year:${d.getUTCFullYear()},month:${d.getUTCMonth() + 1},day:${d.getUTCDate()})`;
+
+  it('an accepted event naming a click adds to that creative\'s externalWebsiteConversions on the click\'s day; a resend or an email-only event does not', async () => {
+    const account = firstAccount();
+    const today = part(new Date());
+    const rowsToday = async () => {
+      const answer = await api(
+        'GET',
+        `/rest/adAnalytics?q=analytics&pivot=CREATIVE&timeGranularity=DAILY&dateRange=(start:${today},end:${today})&accounts=List(${accountUrn(account.id)})&fields=pivotValues,dateRange,externalWebsiteConversions`,
+      );
+      expect(answer.status).toBe(200);
+      return answer.body.elements as { pivotValues: string[]; externalWebsiteConversions: number }[];
+    };
+    // An ad with a website that delivers today (paused or unapproved creatives have no row).
+    const delivering = new Set((await rowsToday()).map((r) => r.pivotValues[0]));
+    const ad = seed.ads.find((a) => a.accountId === account.id && a.landingUrl && delivering.has(`urn:li:sponsoredCreative:${a.id}`))!;
+    expect(ad).toBeDefined();
+    const conversionsToday = async () => (await rowsToday()).find((r) => r.pivotValues[0] === `urn:li:sponsoredCreative:${ad.id}`)!.externalWebsiteConversions;
+    const before = await conversionsToday();
+    const click = (await li.control<{ liFatId?: string }>('POST', `/_sandbox/ads/${ad.id}/click`, {})).body;
+    expect(click.liFatId).toBeDefined();
+    const event = {
+      conversion: `urn:lla:llaPartnerConversion:${account.conversionRuleIds[0]!}`,
+      conversionHappenedAt: Date.now(),
+      eventId: 'report-1',
+      user: { userIds: [{ idType: 'SHA256_EMAIL', idValue: sha('rita@example.com') }, { idType: 'LINKEDIN_FIRST_PARTY_ADS_TRACKING_UUID', idValue: click.liFatId }] },
+    };
+    expect((await api('POST', '/rest/conversionEvents', { body: event })).status).toBe(201);
+    expect((await api('POST', '/rest/conversionEvents', { body: event })).status).toBe(201); // a resend: deduplicated
+    const emailOnly = { ...event, eventId: 'report-2', user: { userIds: [{ idType: 'SHA256_EMAIL', idValue: sha('rita@example.com') }] } };
+    expect((await api('POST', '/rest/conversionEvents', { body: emailOnly })).status).toBe(201);
+    expect(await conversionsToday()).toBe(before + 1);
+  });
+});
+
 describe('§5 adAnalytics', () => {
   const range = () => {
     const end = new Date(Date.now() - 86_400_000);

@@ -38,7 +38,8 @@ export function creativeDay(world: LinkedInWorld, creative: CreativeRecord, day:
     impressions,
     clicks,
     costInLocalCurrency: Math.round(cost * 100_000) / 100_000,
-    externalWebsiteConversions: clicks > 10 ? (h >>> 3) % 3 : 0,
+    // Conversions uploaded for a click on the creative count on the day of the click (§4.2, li_fat_id).
+    externalWebsiteConversions: (clicks > 10 ? (h >>> 3) % 3 : 0) + (world.creditedConversions.get(`${creative.id}|${day}`) ?? 0),
     oneClickLeads: creative.leadFormId !== undefined ? (h >>> 7) % 4 : 0,
     landingPageClicks: Math.floor(clicks * 0.8),
     totalEngagements: clicks + ((h >>> 9) % 20),

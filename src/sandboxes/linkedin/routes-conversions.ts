@@ -11,7 +11,7 @@ export const CONVERSION_BATCH_MAX = 5_000;
 const ID_TYPES = ['SHA256_EMAIL', 'LINKEDIN_FIRST_PARTY_ADS_TRACKING_UUID', 'ACXIOM_ID', 'ORACLE_MOAT_ID'];
 const FUTURE_SKEW_MS = 5 * 60_000;
 
-type Verdict = { ok: true; ruleId: number; eventId?: string; matchedCreativeId?: number } | { ok: false; error: RestliHttpError };
+type Verdict = { ok: true; ruleId: number; eventId?: string; matchedCreativeId?: number; matchedClickAt?: number } | { ok: false; error: RestliHttpError };
 
 /** §4.2 validation, as strict as the real endpoint is documented to be. */
 function validateEvent(world: LinkedInWorld, res: Response, event: unknown): Verdict {
@@ -46,12 +46,17 @@ function validateEvent(world: LinkedInWorld, res: Response, event: unknown): Ver
   if (typeof user !== 'object' || user === null) return fail('user is required');
   if (!Array.isArray(user.userIds)) return fail('user.userIds is required');
   let matchedCreativeId: number | undefined;
+  let matchedClickAt: number | undefined;
   for (const [i, id] of user.userIds.entries()) {
     const { idType, idValue } = (typeof id === 'object' && id !== null ? id : {}) as { idType?: unknown; idValue?: unknown };
     if (typeof idType !== 'string' || !ID_TYPES.includes(idType)) return fail(`user.userIds[${i}].idType must be one of ${ID_TYPES.join(', ')}`);
     if (typeof idValue !== 'string' || !idValue) return fail(`user.userIds[${i}].idValue is required`);
     if (idType === 'SHA256_EMAIL' && !/^[0-9a-f]{64}$/.test(idValue)) return fail(`user.userIds[${i}].idValue must be a lowercase hex SHA-256 of the email`);
-    if (idType === 'LINKEDIN_FIRST_PARTY_ADS_TRACKING_UUID') matchedCreativeId = world.clicks.get(idValue)?.creativeId;
+    if (idType === 'LINKEDIN_FIRST_PARTY_ADS_TRACKING_UUID') {
+      const click = world.clicks.get(idValue);
+      matchedCreativeId = click?.creativeId;
+      matchedClickAt = click?.at;
+    }
   }
   if (user.userInfo !== undefined || user.userIds.length === 0) {
     // unconfirmed (§4.2): userInfo must name the person (first + last name) when it is used.
@@ -60,7 +65,7 @@ function validateEvent(world: LinkedInWorld, res: Response, event: unknown): Ver
       return fail('user.userInfo needs firstName and lastName when userIds are empty or userInfo is sent');
     }
   }
-  return { ok: true, ruleId, ...(typeof e.eventId === 'string' ? { eventId: e.eventId } : {}), ...(matchedCreativeId !== undefined ? { matchedCreativeId } : {}) };
+  return { ok: true, ruleId, ...(typeof e.eventId === 'string' ? { eventId: e.eventId } : {}), ...(matchedCreativeId !== undefined ? { matchedCreativeId, matchedClickAt } : {}) };
 }
 
 /** Records one validated event; a repeated (rule, eventId) is accepted but not counted again. */
@@ -74,6 +79,11 @@ function recordEvent(world: LinkedInWorld, event: unknown, verdict: Verdict, bat
   const key = verdict.eventId === undefined ? undefined : `${verdict.ruleId}|${verdict.eventId}`;
   const duplicate = key !== undefined && world.acceptedEventIds.has(key);
   if (key) world.acceptedEventIds.add(key);
+  if (!duplicate && verdict.matchedCreativeId !== undefined && verdict.matchedClickAt !== undefined) {
+    // Reported as the creative's externalWebsiteConversions on the day of the click.
+    const credit = `${verdict.matchedCreativeId}|${Math.floor(verdict.matchedClickAt / 86_400_000)}`;
+    world.creditedConversions.set(credit, (world.creditedConversions.get(credit) ?? 0) + 1);
+  }
   const record: ConversionEventRecord = {
     ...base,
     outcome: duplicate ? 'duplicate' : 'accepted',

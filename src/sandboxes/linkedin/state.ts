@@ -48,6 +48,8 @@ export class LinkedInWorld {
   grants = new Map<string, RefreshGrant>();
   codes = new Map<string, CodeRecord>();
   clicks = new Map<string, ClickRecord>();
+  /** `${creativeId}|${epoch day of the click}` → accepted conversions matched to a click (li_fat_id). */
+  creditedConversions = new Map<string, number>();
   quotaCounters = new Map<string, number>();
   settings: Settings = { reviewDelaySeconds: null, quotas: { applicationDaily: null, memberDaily: null } };
   private counters = new Map<string, number>();
