@@ -37,9 +37,9 @@ describe('ACC-2 access tokens are refreshed ahead of expiry', () => {
     // The sweep's calls ran on refreshed tokens, stored (sealed) again each time.
     expect(await storedAt(shortLived.id)).toBeGreaterThan(shortLivedStoredAt);
 
-    // Six minutes pass at the network: the token the account was connected with is dead there.
-    await g().post('/_sandbox/clock', { advanceSeconds: 360 });
-    expect(world().accessTokens.get(connectToken!)!.expiresAt).toBeLessThan(world().now());
+    // The five minutes of the token the account was connected with are up. Set on that token alone:
+    // moving the sandbox clock would also kill a token refreshed a moment ago whose call is in flight.
+    world().accessTokens.get(connectToken!)!.expiresAt = world().now() - 1;
 
     // Every call runs on a token refreshed just before it, and the account sweeps on as if nothing happened.
     const before = (await getAccount(stack, account.id)).live!.sweeps;
@@ -50,6 +50,5 @@ describe('ACC-2 access tokens are refreshed ahead of expiry', () => {
     expect(await stack.db.models.Connection.findById(shortLived.id).lean()).toMatchObject({ status: 'active', lastError: null });
     const live = [...world().accessTokens.values()].filter((t) => t.expiresAt > world().now() && !issuedBefore.has(t.token));
     expect(live.length).toBeGreaterThan(0);
-    expect(live.map((t) => t.token)).not.toContain(connectToken);
   });
 });
