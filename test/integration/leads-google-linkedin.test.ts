@@ -74,7 +74,7 @@ describe('Google and LinkedIn lead sync', () => {
   });
 
   it('LinkedIn: signed lead notifications (some dropped, some repeated) → every lead once, contacts per email', async () => {
-    const { seeded, account } = await seedAndConnect(stack, sandboxes, 'linkedin', { seed: 4, accounts: 1, adsPerAccount: 16 });
+    const { seeded, account } = await seedAndConnect(stack, sandboxes, 'linkedin', { seed: 14, accounts: 1, adsPerAccount: 16 });
     const linkedin = sandboxes.control('linkedin');
     // The sandbox's world, read in-process: a lead-gen creative of the account and its form.
     const accountNumber = Number(seeded.accounts[0].id);

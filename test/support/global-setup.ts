@@ -11,6 +11,8 @@ declare module 'vitest' {
     temporalAddress: string;
     mongoUri: string;
     temporalCliPath: string;
+    /** Where test files claim their default sandbox seeds (test/support/sandboxes.ts). */
+    seedDir: string;
   }
 }
 
@@ -59,6 +61,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('temporalAddress', temporalAddress);
   project.provide('mongoUri', mongoUri);
   project.provide('temporalCliPath', tools.temporal);
+  const seedDir = path.join(dataDir, 'seeds');
+  fs.mkdirSync(seedDir);
+  project.provide('seedDir', seedDir);
 
   return async () => {
     await Promise.all(started.reverse().map((proc) => proc.stop()));

@@ -1,4 +1,6 @@
-import { afterAll, beforeAll } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { startSandboxes, type RunningSandboxes } from '../../src/sandboxes';
 import type { Network } from '../../src/networks/types';
 
@@ -18,12 +20,14 @@ export interface TestSandboxes {
 /**
  * The three network sandboxes and the landing site, in-process over real HTTP, for one test file.
  * Test files share one Temporal namespace and workflow ids derive from account ids, so every file
- * seeds its own id space: the default seed is random per file (pass distinct seeds if you choose).
+ * seeds its own id space: the default seed (100-999) is claimed per file, so no two files of a run
+ * share one; explicit seeds are kept below 100 or above 999 and distinct by hand.
  */
 export function useSandboxes(): TestSandboxes {
   const t = {} as TestSandboxes;
-  const fileSeed = 100 + Math.floor(Math.random() * 900);
+  let fileSeed: number;
   beforeAll(async () => {
+    fileSeed = claimSeed(inject('seedDir'));
     t.running = await startSandboxes();
     t.control = (network) => controlFor(t.running.urls[network]);
     t.seed = (network, options = {}) =>
@@ -57,4 +61,22 @@ function controlFor(base: string): SandboxControl {
     put: (path, body) => call('PUT', path, body ?? {}),
     get: (path) => call('GET', path),
   };
+}
+
+/**
+ * A default seed no other file of this run holds. Test files run in separate workers, so the claim
+ * is a folder created under the run's seed directory: `mkdir` succeeds for exactly one of them.
+ */
+function claimSeed(dir: string): number {
+  const first = Math.floor(Math.random() * 900);
+  for (let i = 0; i < 900; i += 1) {
+    const seed = 100 + ((first + i) % 900);
+    try {
+      fs.mkdirSync(path.join(dir, String(seed)));
+      return seed;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  throw new Error('every default sandbox seed of this run is taken');
 }
