@@ -176,7 +176,37 @@ export interface TemporalDevServerOptions {
 }
 
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<Supervised & { address: string }> {
-  const args = [
+  if (options.dbFile) fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
+  const address = `127.0.0.1:${options.port}`;
+  // The HTTP and metrics ports are picked free here, but another process (or the server's own
+  // internal listeners) can take one before the server binds it: then it exits, and a fresh pick works.
+  for (let attempt = 1; ; attempt += 1) {
+    const proc = supervise('temporal', options.binary, await devServerArgs(options), { logFile: options.logFile });
+    let exited = false;
+    void proc.exited.then(() => (exited = true));
+    try {
+      await waitFor(
+        'Temporal dev server',
+        async () => {
+          if (!(await portIsOpen(options.port))) return false;
+          // The port opens before the frontend serves; ask the CLI's own health check.
+          const health = supervise('temporal-health', options.binary, ['operator', 'cluster', 'health', '--address', address]);
+          return (await health.exited) === 0;
+        },
+        { timeoutMs: 120_000, intervalMs: 500, exited: proc.exited },
+      );
+      return { ...proc, address };
+    } catch (error) {
+      if (!exited || attempt >= 3) {
+        await proc.stop();
+        throw error;
+      }
+    }
+  }
+}
+
+async function devServerArgs(options: TemporalDevServerOptions): Promise<string[]> {
+  return [
     'server',
     'start-dev',
     '--ip',
@@ -195,18 +225,4 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
     ...(options.extraArgs ?? []),
   ];
-  if (options.dbFile) fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
-  const proc = supervise('temporal', options.binary, args, { logFile: options.logFile });
-  const address = `127.0.0.1:${options.port}`;
-  await waitFor(
-    'Temporal dev server',
-    async () => {
-      if (!(await portIsOpen(options.port))) return false;
-      // The port opens before the frontend serves; ask the CLI's own health check.
-      const health = supervise('temporal-health', options.binary, ['operator', 'cluster', 'health', '--address', address]);
-      return (await health.exited) === 0;
-    },
-    { timeoutMs: 120_000, intervalMs: 500, exited: proc.exited },
-  );
-  return { ...proc, address };
 }
