@@ -191,7 +191,7 @@ async function loadSubmissions(models: PrepareDeps['models'], ids: string[]): Pr
   const rows = await models.FormSubmission.find({ _id: { $in: [...new Set(ids)] } })
     .select({ _id: 1, pageUrl: 1, userAgent: 1, ip: 1, fbc: 1, fbp: 1 })
     .lean<Pick<FormSubmissionDoc, '_id' | 'pageUrl' | 'userAgent' | 'ip' | 'fbc' | 'fbp'>[]>();
-  return new Map(rows.map((r) => [r._id, { pageUrl: r.pageUrl, userAgent: r.userAgent, ip: r.ip, fbc: r.fbc, fbp: r.fbp }]));
+  return new Map(rows.map((r) => [r._id, r]));
 }
 
 function submissionContext(submissionId: string, stored: Map<string, SubmissionContext>, contact: ContactDoc | undefined): SubmissionContext | undefined {

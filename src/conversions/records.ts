@@ -78,12 +78,12 @@ export function toContactSnapshot(contact: ContactDoc): ContactSnapshot {
   return snapshot;
 }
 
-export type SubmissionContext = Pick<FormSubmissionDoc, 'pageUrl' | 'userAgent' | 'ip'> & { fbc?: string | null; fbp?: string | null };
+export type SubmissionContext = Pick<FormSubmissionDoc, 'pageUrl' | 'userAgent' | 'ip' | 'fbc' | 'fbp'>;
 
 /**
  * The activity the rules evaluate, from a reference. A form submission's page URL, user agent, IP
- * address and Facebook browser ids come from its stored submission (or the contact's last submission when that is the same
- * one): they never travel through the workflow.
+ * address and Facebook browser ids come from its stored submission (or the contact's last
+ * submission when that is the same one): they never travel through the workflow.
  */
 export function toCrmActivity(ref: ConversionActivityRef, context: SubmissionContext | undefined): CrmActivity {
   if (ref.kind === 'lifecycle_stage') return { kind: 'lifecycle_stage', contactId: ref.contactId, stage: ref.stage, at: ref.at };

@@ -121,6 +121,9 @@ export async function portIsOpen(port: number, host = '127.0.0.1'): Promise<bool
   });
 }
 
+/** The supervised process ended while waitFor was still waiting for it to become ready. */
+export class ProcessExitedError extends Error {}
+
 /** Polls `check` until it is true or the deadline passes; fails with what it was waiting for. */
 export async function waitFor(what: string, check: () => Promise<boolean>, options: { timeoutMs?: number; intervalMs?: number; exited?: Promise<unknown> } = {}): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
@@ -128,7 +131,7 @@ export async function waitFor(what: string, check: () => Promise<boolean>, optio
   void options.exited?.then(() => (processExited = true));
   while (Date.now() < deadline) {
     if (await check()) return;
-    if (processExited) throw new Error(`${what}: the process exited before it became ready`);
+    if (processExited) throw new ProcessExitedError(`${what}: the process exited before it became ready`);
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 250));
   }
   throw new Error(`${what}: not ready after ${Math.round((options.timeoutMs ?? 60_000) / 1000)} s`);
@@ -182,8 +185,6 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   // internal listeners) can take one before the server binds it: then it exits, and a fresh pick works.
   for (let attempt = 1; ; attempt += 1) {
     const proc = supervise('temporal', options.binary, await devServerArgs(options), { logFile: options.logFile });
-    let exited = false;
-    void proc.exited.then(() => (exited = true));
     try {
       await waitFor(
         'Temporal dev server',
@@ -197,7 +198,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
       );
       return { ...proc, address };
     } catch (error) {
-      if (!exited || attempt >= 3) {
+      if (!(error instanceof ProcessExitedError) || attempt >= 3) {
         await proc.stop();
         throw error;
       }

@@ -36,16 +36,15 @@ export class ClickAttribution {
     return fbclid;
   }
 
-  /** Credits a Lead event to the ad whose click its `fbc` names; returns that ad, if any. */
-  creditLead(event: { event_name?: unknown; event_time?: unknown; user_data?: unknown }): string | undefined {
-    if (event.event_name !== 'Lead' || typeof event.event_time !== 'number') return undefined;
+  /** Credits a Lead event to the ad whose click its `fbc` names, if any. */
+  creditLead(event: { event_name?: unknown; event_time?: unknown; user_data?: unknown }): void {
+    if (event.event_name !== 'Lead' || typeof event.event_time !== 'number') return;
     const fbc = (event.user_data as { fbc?: unknown } | undefined)?.fbc;
     const fbclid = typeof fbc === 'string' ? FBC.exec(fbc)?.[1] : undefined;
     const click = fbclid === undefined ? undefined : this.clicks.get(fbclid);
-    if (!click || event.event_time < click.at - 60 || event.event_time - click.at > CLICK_WINDOW_SECONDS) return undefined;
+    if (!click || event.event_time < click.at - 60 || event.event_time - click.at > CLICK_WINDOW_SECONDS) return;
     const key = `${click.adId}|${new Date(click.at * 1000).toISOString().slice(0, 10)}`;
     this.leads.set(key, (this.leads.get(key) ?? 0) + 1);
-    return click.adId;
   }
 
   leadsOn(adId: string, day: string): number {

@@ -6,12 +6,13 @@ import { offsetPage } from './paging';
 import { conversionRuleView } from './representations';
 import { idFromUrn, RestliQuery } from './restli';
 import { CONVERSION_MAX_AGE_MS, type ConversionEventRecord, type LinkedInWorld } from './state';
+import type { ClickRecord } from './model';
 
 export const CONVERSION_BATCH_MAX = 5_000;
 const ID_TYPES = ['SHA256_EMAIL', 'LINKEDIN_FIRST_PARTY_ADS_TRACKING_UUID', 'ACXIOM_ID', 'ORACLE_MOAT_ID'];
 const FUTURE_SKEW_MS = 5 * 60_000;
 
-type Verdict = { ok: true; ruleId: number; eventId?: string; matchedCreativeId?: number; matchedClickAt?: number } | { ok: false; error: RestliHttpError };
+type Verdict = { ok: true; ruleId: number; eventId?: string; matchedClick?: ClickRecord } | { ok: false; error: RestliHttpError };
 
 /** §4.2 validation, as strict as the real endpoint is documented to be. */
 function validateEvent(world: LinkedInWorld, res: Response, event: unknown): Verdict {
@@ -45,18 +46,13 @@ function validateEvent(world: LinkedInWorld, res: Response, event: unknown): Ver
   const user = e.user as { userIds?: unknown; userInfo?: unknown } | undefined;
   if (typeof user !== 'object' || user === null) return fail('user is required');
   if (!Array.isArray(user.userIds)) return fail('user.userIds is required');
-  let matchedCreativeId: number | undefined;
-  let matchedClickAt: number | undefined;
+  let matchedClick: ClickRecord | undefined;
   for (const [i, id] of user.userIds.entries()) {
     const { idType, idValue } = (typeof id === 'object' && id !== null ? id : {}) as { idType?: unknown; idValue?: unknown };
     if (typeof idType !== 'string' || !ID_TYPES.includes(idType)) return fail(`user.userIds[${i}].idType must be one of ${ID_TYPES.join(', ')}`);
     if (typeof idValue !== 'string' || !idValue) return fail(`user.userIds[${i}].idValue is required`);
     if (idType === 'SHA256_EMAIL' && !/^[0-9a-f]{64}$/.test(idValue)) return fail(`user.userIds[${i}].idValue must be a lowercase hex SHA-256 of the email`);
-    if (idType === 'LINKEDIN_FIRST_PARTY_ADS_TRACKING_UUID') {
-      const click = world.clicks.get(idValue);
-      matchedCreativeId = click?.creativeId;
-      matchedClickAt = click?.at;
-    }
+    if (idType === 'LINKEDIN_FIRST_PARTY_ADS_TRACKING_UUID') matchedClick = world.clicks.get(idValue);
   }
   if (user.userInfo !== undefined || user.userIds.length === 0) {
     // unconfirmed (§4.2): userInfo must name the person (first + last name) when it is used.
@@ -65,7 +61,7 @@ function validateEvent(world: LinkedInWorld, res: Response, event: unknown): Ver
       return fail('user.userInfo needs firstName and lastName when userIds are empty or userInfo is sent');
     }
   }
-  return { ok: true, ruleId, ...(typeof e.eventId === 'string' ? { eventId: e.eventId } : {}), ...(matchedCreativeId !== undefined ? { matchedCreativeId, matchedClickAt } : {}) };
+  return { ok: true, ruleId, ...(typeof e.eventId === 'string' ? { eventId: e.eventId } : {}), ...(matchedClick ? { matchedClick } : {}) };
 }
 
 /** Records one validated event; a repeated (rule, eventId) is accepted but not counted again. */
@@ -79,9 +75,10 @@ function recordEvent(world: LinkedInWorld, event: unknown, verdict: Verdict, bat
   const key = verdict.eventId === undefined ? undefined : `${verdict.ruleId}|${verdict.eventId}`;
   const duplicate = key !== undefined && world.acceptedEventIds.has(key);
   if (key) world.acceptedEventIds.add(key);
-  if (!duplicate && verdict.matchedCreativeId !== undefined && verdict.matchedClickAt !== undefined) {
+  const click = verdict.matchedClick;
+  if (!duplicate && click) {
     // Reported as the creative's externalWebsiteConversions on the day of the click.
-    const credit = `${verdict.matchedCreativeId}|${Math.floor(verdict.matchedClickAt / 86_400_000)}`;
+    const credit = `${click.creativeId}|${Math.floor(click.at / 86_400_000)}`;
     world.creditedConversions.set(credit, (world.creditedConversions.get(credit) ?? 0) + 1);
   }
   const record: ConversionEventRecord = {
@@ -90,7 +87,7 @@ function recordEvent(world: LinkedInWorld, event: unknown, verdict: Verdict, bat
     httpStatus: 201,
     ruleId: verdict.ruleId,
     ...(verdict.eventId !== undefined ? { eventId: verdict.eventId } : {}),
-    ...(verdict.matchedCreativeId !== undefined ? { matchedCreativeId: verdict.matchedCreativeId } : {}),
+    ...(click ? { matchedCreativeId: click.creativeId } : {}),
   };
   world.conversionEvents.push(record);
   return record;
