@@ -123,49 +123,42 @@ async function sendFacebook(ctx: SendContext): Promise<SendOutcome> {
 }
 
 /** Google: one upload of ≤ 2,000 with partial failure; per-row errors settle rows one by one (reference §4.2). */
-async function sendGoogle(ctx: SendContext): Promise<SendOutcome> {
+function sendGoogle(ctx: SendContext): Promise<SendOutcome> {
   const client = ctx.client as unknown as GoogleAdsClient;
-  const outcome: SendOutcome = { sent: 0, failed: 0, retry: [] };
   const conversions = ctx.rows.map((r) => toGoogleClientConversion(r.payload as unknown as DomainGoogleConversion, r.occurredAt));
-  ctx.heartbeat();
-  let results;
-  try {
-    results = await client.uploadClickConversions(ctx.accessToken, ctx.definition.adAccountId, conversions);
-  } catch (error) {
-    if (!isWholeRequestRefusal(error)) throw error;
-    outcome.lastError = describe(error);
-    outcome.failed += await settle(ctx, ctx.rows, failedOutcome(reasonOf(error)));
-    return outcome;
-  }
-  await settleRowResults(ctx, outcome, results, {
+  return sendWithRowResults(ctx, () => client.uploadClickConversions(ctx.accessToken, ctx.definition.adAccountId, conversions), {
     network: 'Google',
     sentResponse: () => ({ ok: true }),
     alreadyRecorded: (result) => (result.error && GOOGLE_ALREADY_RECORDED.has(result.error.code) ? { alreadyRecorded: result.error.code } : undefined),
     failureDetail: (error) => ({ code: error.code }),
   });
-  return outcome;
 }
 
 /** LinkedIn: BATCH_CREATE of ≤ 5,000 with a status per event (reference §4.2). */
-async function sendLinkedIn(ctx: SendContext): Promise<SendOutcome> {
+function sendLinkedIn(ctx: SendContext): Promise<SendOutcome> {
   const client = ctx.client as unknown as LinkedInClient;
-  const outcome: SendOutcome = { sent: 0, failed: 0, retry: [] };
   const events = ctx.rows.map((r) => toLinkedInClientEvent(r.payload as unknown as DomainLinkedInEvent));
+  return sendWithRowResults(ctx, () => client.sendConversionEvents(ctx.accessToken, events), {
+    network: 'LinkedIn',
+    sentResponse: () => ({ status: 201 }),
+    failureDetail: (error) => ({ httpStatus: error.httpStatus ?? null }),
+  });
+}
+
+/** One request answered per row; a refusal of the whole request fails every row with its reason. */
+async function sendWithRowResults<R extends RowResult>(ctx: SendContext, request: () => Promise<readonly R[]>, how: RowSettlement<R>): Promise<SendOutcome> {
+  const outcome: SendOutcome = { sent: 0, failed: 0, retry: [] };
   ctx.heartbeat();
   let results;
   try {
-    results = await client.sendConversionEvents(ctx.accessToken, events);
+    results = await request();
   } catch (error) {
     if (!isWholeRequestRefusal(error)) throw error;
     outcome.lastError = describe(error);
     outcome.failed += await settle(ctx, ctx.rows, failedOutcome(reasonOf(error)));
     return outcome;
   }
-  await settleRowResults(ctx, outcome, results, {
-    network: 'LinkedIn',
-    sentResponse: () => ({ status: 201 }),
-    failureDetail: (error) => ({ httpStatus: error.httpStatus ?? null }),
-  });
+  await settleRowResults(ctx, outcome, results, how);
   return outcome;
 }
 
@@ -173,6 +166,13 @@ interface RowResult {
   index: number;
   ok: boolean;
   error?: NetworkErrorInfo;
+}
+
+interface RowSettlement<R extends RowResult> {
+  network: string;
+  sentResponse: (result: R) => Record<string, unknown>;
+  alreadyRecorded?: (result: R) => Record<string, unknown> | undefined;
+  failureDetail: (error: NetworkErrorInfo) => Record<string, unknown>;
 }
 
 /**
@@ -184,12 +184,7 @@ async function settleRowResults<R extends RowResult>(
   ctx: SendContext,
   outcome: SendOutcome,
   results: readonly R[],
-  how: {
-    network: string;
-    sentResponse: (result: R) => Record<string, unknown>;
-    alreadyRecorded?: (result: R) => Record<string, unknown> | undefined;
-    failureDetail: (error: NonNullable<RowResult['error']>) => Record<string, unknown>;
-  },
+  how: RowSettlement<R>,
 ): Promise<void> {
   const settled: { row: PendingRow; outcome: Outcome }[] = [];
   const retries: { eventId: string; reason: LedgerReason }[] = [];
