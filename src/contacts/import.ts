@@ -5,7 +5,8 @@
  */
 import { isLifecycleStage, normaliseEmail, type LifecycleStage } from '../domain/contacts';
 import type { Models } from '../db/models';
-import { claimEmail, contactDefaults, fieldsToSet, IDENTIFICATION_HISTORY, identificationEntry, newContactId, withoutPaths } from './store';
+import { contactDefaults } from '../db/models/contact';
+import { claimEmail, fieldsToSet, IDENTIFICATION_HISTORY, identificationEntry, newContactId, withoutPaths } from './store';
 
 export interface ImportRow {
   email: string;

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Models } from '../db/models';
-import type { ContactDoc, IdentificationEntry } from '../db/models/contact';
+import type { IdentificationEntry } from '../db/models/contact';
 
 export type ContactModels = Pick<Models, 'Contact' | 'ContactEmail'>;
 
@@ -48,30 +48,6 @@ export async function claimEmail(models: ContactModels, email: string, contactId
   const owner = await models.ContactEmail.findById(email).lean();
   if (!owner) throw new Error('could not claim the email for a contact');
   return owner.contactId;
-}
-
-/** Fields every new contact starts with (used with $setOnInsert; never overlapping a $set). */
-export function contactDefaults(source: string, lifecycleStage: ContactDoc['lifecycleStage'] = 'lead'): Partial<ContactDoc> {
-  return {
-    emails: [],
-    visitorTokens: [],
-    leadKeys: [],
-    identification: [],
-    influencedCampaigns: [],
-    properties: {},
-    source,
-    lifecycleStage,
-    lifecycleStageChangedAt: null,
-    fbLeadId: null,
-    interactedWithAds: false,
-    lastSubmission: null,
-    firstConversionAt: null,
-    attribution: null,
-    firstTouch: null,
-    lastTouch: null,
-    emailLinkUsedAt: null,
-    clickIds: { gclid: null, gbraid: null, wbraid: null, fbclid: null, li_fat_id: null },
-  };
 }
 
 /** Removes keys from `defaults` that the same update also sets (MongoDB rejects overlapping paths). */

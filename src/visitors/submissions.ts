@@ -8,14 +8,13 @@ import { applyFormSubmission, identifyContact, mapLeadFields, normaliseEmail, ty
 import { facebookBrowserIds } from '../domain/conversions';
 import { isWithinSession, normalisePageUrl } from '../domain/visitors';
 import type { Models } from '../db/models';
-import type { ContactDoc } from '../db/models/contact';
+import { contactDefaults, type ContactDoc } from '../db/models/contact';
 import type { FormDoc } from '../db/models/form';
 import type { FormSubmissionDoc } from '../db/models/form-submission';
 import type { WebSessionDoc } from '../db/models/web-session';
 import { refreshContactAttribution, type AttributionModels } from '../contacts/attribution';
 import {
   claimEmail,
-  contactDefaults,
   contactIdByEmail,
   fieldsToSet,
   IDENTIFICATION_HISTORY,

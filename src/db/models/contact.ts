@@ -181,40 +181,49 @@ emailSchema.index({ contactId: 1 });
 export const registerContact = (c: Connection) => c.model<ContactDoc>('Contact', schema, 'contacts');
 export const registerContactEmail = (c: Connection) => c.model<ContactEmailDoc>('ContactEmail', emailSchema, 'contact_emails');
 
-/**
- * A contact as read, with every field present. FerretDB v1 drops null and empty-array values from
- * `$setOnInsert` on upsert, so a lean contact may lack them: read contacts through this.
- * (Queries are unaffected: `{ field: null }` matches a missing field too.)
- */
-export function normaliseContact(doc: Partial<ContactDoc> & { _id: string }): ContactDoc {
+/** Fields every new contact starts with (used with $setOnInsert; never overlapping a $set). */
+export function contactDefaults(source: string, lifecycleStage: ContactDoc['lifecycleStage'] = 'lead') {
   return {
-    email: null,
     emails: [],
-    phone: null,
-    firstName: null,
-    lastName: null,
-    fullName: null,
-    company: null,
-    jobTitle: null,
-    lifecycleStage: 'lead',
-    lifecycleStageChangedAt: null,
-    properties: {},
-    source: 'direct_traffic',
     visitorTokens: [],
-    fbLeadId: null,
     leadKeys: [],
+    identification: [],
+    influencedCampaigns: [],
+    properties: {},
+    source,
+    lifecycleStage,
+    lifecycleStageChangedAt: null,
+    fbLeadId: null,
     interactedWithAds: false,
     lastSubmission: null,
     firstConversionAt: null,
     attribution: null,
     firstTouch: null,
     lastTouch: null,
-    influencedCampaigns: [],
-    identification: [],
     emailLinkUsedAt: null,
+    clickIds: { gclid: null, gbraid: null, wbraid: null, fbclid: null, li_fat_id: null },
+  } satisfies Partial<ContactDoc>;
+}
+
+/**
+ * A contact as read, with every field present. FerretDB v1 drops null and empty-array values from
+ * `$setOnInsert` on upsert, so a lean contact may lack them: read contacts through this.
+ * (Queries are unaffected: `{ field: null }` matches a missing field too.)
+ */
+export function normaliseContact(doc: Partial<ContactDoc> & { _id: string }): ContactDoc {
+  const fresh = contactDefaults('direct_traffic');
+  return {
+    email: null,
+    phone: null,
+    firstName: null,
+    lastName: null,
+    fullName: null,
+    company: null,
+    jobTitle: null,
+    ...fresh,
     createdAt: new Date(0),
     updatedAt: new Date(0),
     ...doc,
-    clickIds: { gclid: null, gbraid: null, wbraid: null, fbclid: null, li_fat_id: null, ...(doc.clickIds ?? {}) },
+    clickIds: { ...fresh.clickIds, ...(doc.clickIds ?? {}) },
   };
 }
