@@ -86,21 +86,14 @@ export function planAdTracking(
     return { ...base, trackingStatus: 'tracked', nextState: next('tracked', undefined, wasCapped) };
   }
 
+  let capped = wasCapped;
   if (ad.tracking.network === 'facebook') {
     const { engagements } = ad.tracking;
-    const capped = wasCapped || (account.isFirstSweep && engagements >= FACEBOOK_ENGAGEMENT_CAP);
+    capped ||= account.isFirstSweep && engagements >= FACEBOOK_ENGAGEMENT_CAP;
     if (capped && !hasOverride(account.engagementCapOverrides, ad.adId)) {
       const reason = reasons.engagementCap(engagements);
       return { ...base, trackingStatus: 'error', reason, nextState: next('error', reason, true) };
     }
-    return {
-      ...base,
-      trackingStatus: 'pending',
-      write: outcome.write,
-      writeKey: outcome.write.key,
-      appliedParams: outcome.appliedParams,
-      nextState: next('pending', undefined, capped),
-    };
   }
   return {
     ...base,
@@ -108,6 +101,6 @@ export function planAdTracking(
     write: outcome.write,
     writeKey: outcome.write.key,
     appliedParams: outcome.appliedParams,
-    nextState: next('pending', undefined, wasCapped),
+    nextState: next('pending', undefined, capped),
   };
 }
