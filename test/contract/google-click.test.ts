@@ -1,12 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startGoogleSandbox, type GoogleSandboxHarness } from '../../src/sandboxes/google/harness';
-import type { SeedSummary } from '../../src/sandboxes/google/seed';
+import { describe, expect, it } from 'vitest';
+import { sb, seed, token, useGoogleContract } from './support/google-contract';
 
 /** §3.4 click simulation: the URL a click opens, with templates, custom parameters and ValueTrack resolved. */
-
-let sb: GoogleSandboxHarness;
-let seed: SeedSummary;
-let token: string;
 
 type Json = Record<string, any>;
 
@@ -34,17 +29,7 @@ const untemplated = (ids: string[], customerId?: string) =>
 
 const click = async (adId: string, body: Json = {}) => (await sb.control<Json>('POST', `/ads/${adId}/click`, body)).body;
 
-beforeAll(async () => {
-  sb = await startGoogleSandbox();
-});
-afterAll(async () => {
-  await sb.close();
-});
-beforeEach(async () => {
-  await sb.control('POST', '/reset');
-  seed = await sb.seed({ seed: 3, accounts: 4, adsPerAccount: 12, landingBaseUrl: 'http://127.0.0.1:4567' });
-  token = (await sb.connect()).accessToken;
-});
+useGoogleContract(3, undefined, { accounts: 4, landingBaseUrl: 'http://127.0.0.1:4567' });
 
 describe('§3.4 click simulation', () => {
   it('resolves a campaign template with the _utmcampaign custom parameter and every ValueTrack tag', async () => {

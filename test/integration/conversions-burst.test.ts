@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { createActivityDeps } from '../../src/temporal/activity-deps';
-import { createWorker } from '../../src/temporal/worker';
 import type { ConversionActivityRef } from '../../workflows/conversions-definitions';
 import { useSandboxes } from '../support/sandboxes';
-import { eventually, useStack, workflowBundle } from '../support/stack';
+import { eventually, startWorker, useStack } from '../support/stack';
 import { connectSeeded, createDefinition, facebookAccepted, facebookEventRequests, ledgerRows, sha256, signalRefs } from './conversions-support';
 
 /**
@@ -65,15 +63,8 @@ describe('conversion burst', () => {
     for (let i = 0; i < submissions.length; i += 2_000) await models.FormSubmission.insertMany(submissions.slice(i, i + 2_000), { ordered: false });
 
     // A second worker on the same task queue; the first one is shut down mid-burst.
-    const second = await createWorker({
-      address: stack.config.TEMPORAL_ADDRESS,
-      namespace: stack.config.TEMPORAL_NAMESPACE,
-      taskQueue: stack.taskQueue,
-      encryptionKeys: stack.config.ENCRYPTION_KEYS,
-      deps: createActivityDeps(stack.config, stack.db),
-      workflowBundle: await workflowBundle(),
-    });
-    const secondRun = second.worker.run();
+    const second = await startWorker(stack);
+    const secondRun = second.run();
 
     const started = Date.now();
     for (let i = 0; i < refs.length; i += PER_SIGNAL) await signalRefs(stack, definition.id, refs.slice(i, i + PER_SIGNAL));
@@ -82,7 +73,7 @@ describe('conversion burst', () => {
     await eventually(async () => (await facebookEventRequests(sandboxes, pixelId)).length >= 2, { timeoutMs: 60_000, intervalMs: 100, what: 'first batches sent' });
     const first: Worker = stack.worker;
     first.shutdown();
-    (stack as { worker?: Worker }).worker = second.worker;
+    (stack as { worker?: Worker }).worker = second;
     const acceptedAtShutdown = (await facebookAccepted(sandboxes, pixelId)).length;
 
     const accepted = await eventually(
@@ -119,7 +110,7 @@ describe('conversion burst', () => {
 
     // The first worker is gone; the second stops with the stack.
     (stack as { worker?: Worker }).worker = undefined;
-    second.worker.shutdown();
+    second.shutdown();
     await secondRun;
   });
 });

@@ -1,10 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Worker } from '@temporalio/worker';
 import { leadSyncStateQuery, leadSyncWorkflowId } from '../../workflows/lead-sync-definitions';
-import { createActivityDeps } from '../../src/temporal/activity-deps';
-import { createWorker } from '../../src/temporal/worker';
 import { useSandboxes } from '../support/sandboxes';
-import { eventually, useStack, workflowBundle } from '../support/stack';
+import { eventually, startWorker, useStack } from '../support/stack';
 
 const REDIRECT_URI = 'https://app.example.com/oauth/callback';
 const VERIFY_TOKEN = 'adtrack-verify-token';
@@ -85,15 +83,8 @@ describe('Facebook lead sync: webhooks + polling + reconciliation', () => {
     stack.worker.shutdown();
     await eventually(async () => stack.worker.getState() === 'STOPPED', { timeoutMs: 20_000, what: 'worker stopped' });
     for (let batch = 8; batch < 12; batch += 1) await push(batch, 50);
-    const started = await createWorker({
-      address: stack.config.TEMPORAL_ADDRESS,
-      namespace: stack.config.TEMPORAL_NAMESPACE,
-      taskQueue: stack.taskQueue,
-      encryptionKeys: stack.config.ENCRYPTION_KEYS,
-      deps: createActivityDeps(stack.config, stack.db),
-      workflowBundle: await workflowBundle(),
-    });
-    replacement = { worker: started.worker, run: started.worker.run() };
+    const started = await startWorker(stack);
+    replacement = { worker: started, run: started.run() };
     for (let batch = 12; batch < 19; batch += 1) await push(batch, 50);
 
     // 50 leads the network makes visible late (created three days "ago": older than every lead read

@@ -1,8 +1,6 @@
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivityDeps } from '../../src/temporal/activity-deps';
-import { createWorker } from '../../src/temporal/worker';
-import { eventually, useStack, workflowBundle } from '../support/stack';
+import { eventually, startWorker, useStack } from '../support/stack';
 import { useSandboxes } from '../support/sandboxes';
 import { connectAccount, connectNetwork, expectNoDuplicateKeys, getAccount, keyCounts, listAds, sandboxRequests, waitForSweeps } from '../support/tracking-helpers';
 
@@ -98,14 +96,7 @@ describe('Idempotent onboarding and tagging', () => {
     killed.shutdown();
     await eventually(async () => killed.getState() === 'STOPPED', { what: 'the first worker to stop' });
 
-    const { worker } = await createWorker({
-      address: stack.config.TEMPORAL_ADDRESS,
-      namespace: stack.config.TEMPORAL_NAMESPACE,
-      taskQueue: stack.taskQueue,
-      encryptionKeys: stack.config.ENCRYPTION_KEYS,
-      deps: createActivityDeps(stack.config, stack.db),
-      workflowBundle: await workflowBundle(),
-    });
+    const worker = await startWorker(stack);
     replacement = { worker, run: worker.run() };
     (stack as { worker?: Worker }).worker = worker;
     await fb().put('/_sandbox/faults', { latencyMs: 0 });

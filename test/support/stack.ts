@@ -76,14 +76,7 @@ export function useStack(options: { env?: () => Record<string, string>; deps?: (
     });
     stack.client = client;
     const baseDeps: ActivityDeps = createActivityDeps(stack.config, stack.db);
-    const { worker } = await createWorker({
-      address: stack.config.TEMPORAL_ADDRESS,
-      namespace: stack.config.TEMPORAL_NAMESPACE,
-      taskQueue: stack.taskQueue,
-      encryptionKeys: stack.config.ENCRYPTION_KEYS,
-      deps: options.deps ? options.deps(baseDeps) : baseDeps,
-      workflowBundle: await workflowBundle(),
-    });
+    const worker = await startWorker(stack, options.deps ? options.deps(baseDeps) : baseDeps);
     stack.worker = worker;
     workerRun = worker.run();
     const ctx: ApiContext = {
@@ -129,6 +122,22 @@ export function useStack(options: { env?: () => Record<string, string>; deps?: (
     await stack.db?.close();
   });
   return stack;
+}
+
+/**
+ * A worker on the file's task queue with the real activities, as useStack starts one; tests that
+ * stop a worker mid-run start its replacement with this.
+ */
+export async function startWorker(stack: TestStack, deps: ActivityDeps = createActivityDeps(stack.config, stack.db)) {
+  const { worker } = await createWorker({
+    address: stack.config.TEMPORAL_ADDRESS,
+    namespace: stack.config.TEMPORAL_NAMESPACE,
+    taskQueue: stack.taskQueue,
+    encryptionKeys: stack.config.ENCRYPTION_KEYS,
+    deps,
+    workflowBundle: await workflowBundle(),
+  });
+  return worker;
 }
 
 /** Polls until `check` returns a truthy value or the deadline passes (no sleeps as synchronisation). */

@@ -13,7 +13,11 @@ export let token: string;
 export let cid: string;
 
 /** Registers the file's hooks; `seedNumber` gives each file its own world. */
-export function useGoogleContract(seedNumber: number, afterSeed?: () => void): void {
+export function useGoogleContract(
+  seedNumber: number,
+  afterSeed?: () => void,
+  seedOptions: { accounts?: number; landingBaseUrl?: string } = {},
+): void {
   beforeAll(async () => {
     sb = await startGoogleSandbox();
   });
@@ -22,7 +26,7 @@ export function useGoogleContract(seedNumber: number, afterSeed?: () => void): v
   });
   beforeEach(async () => {
     await sb.control('POST', '/reset');
-    seed = await sb.seed({ seed: seedNumber, accounts: 2, adsPerAccount: 12 });
+    seed = await sb.seed({ seed: seedNumber, accounts: 2, adsPerAccount: 12, ...seedOptions });
     token = (await sb.connect()).accessToken;
     cid = seed.accountIds[0] ?? '';
     afterSeed?.();
