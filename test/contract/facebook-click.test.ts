@@ -71,7 +71,7 @@ describe('click simulation (§3.2)', () => {
     expect(after).not.toBe('Renamed Campaign');
   });
 
-  it('{{site_source_name}} is ig for Instagram-placement ads; a PAC carousel opens the Instagram link there', async () => {
+  it('ACC-1 {{site_source_name}} is ig for Instagram-placement ads; a PAC carousel opens the Instagram link there', async () => {
     const igAd = seed.ads.byKind.instagram_link[0]!;
     await tag(igAd);
     const ig = await control.click(igAd);

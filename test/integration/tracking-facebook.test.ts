@@ -51,7 +51,7 @@ function expectedOutcome(ad: SandboxAd): string {
   return 'tracked';
 }
 
-describe('Facebook auto-tracking end to end', () => {
+describe('ACC-1 Facebook (incl. Instagram placements) auto-tracking end to end', () => {
   const sandboxes = useSandboxes();
   const stack = useStack({ env: () => ({ ...sandboxes.running.env, SWEEP_INTERVAL_SECONDS: '2' }) });
   const fb = () => sandboxes.control('facebook');

@@ -27,7 +27,7 @@ import {
 const SEEDED_ADVERTISER_QUERY = '?utm_source=google&utm_content=x&promo=x';
 const TEMPLATE_KEYS = ['utm_term', 'utm_source', 'utm_medium', 'utm_campaign', 'hsa_cam', 'hsa_grp', 'hsa_mt', 'hsa_src', 'hsa_ad', 'hsa_acc', 'hsa_net', 'hsa_kw', 'hsa_tgt', 'hsa_ver'];
 
-describe('Google Ads auto-tracking end to end', () => {
+describe('ACC-1 Google Ads auto-tracking end to end', () => {
   const sandboxes = useSandboxes();
   const stack = useStack({ env: () => ({ ...sandboxes.running.env, SWEEP_INTERVAL_SECONDS: '2' }) });
   const g = () => sandboxes.control('google');

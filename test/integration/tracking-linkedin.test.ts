@@ -18,7 +18,7 @@ import {
 
 const TEMPLATE_KEYS = ['utm_source', 'utm_medium', 'utm_campaign', 'hsa_net', 'hsa_ver', 'hsa_acc', 'hsa_cam', 'hsa_grp', 'hsa_ad'];
 
-describe('LinkedIn auto-tracking end to end', () => {
+describe('ACC-1 LinkedIn auto-tracking end to end', () => {
   const sandboxes = useSandboxes();
   const stack = useStack({ env: () => ({ ...sandboxes.running.env, SWEEP_INTERVAL_SECONDS: '2' }) });
   const li = () => sandboxes.control('linkedin');
