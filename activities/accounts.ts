@@ -2,9 +2,10 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Models } from '../src/db/models';
 import type { AccountStatus, AdAccountRecord } from '../src/db/models/ad-account';
 import type { Network } from '../src/networks/types';
+import { FailureType } from '../src/domain/failures';
 
 export interface AccountDeps {
-  models: Pick<Models, 'AdAccount' | 'Ad' | 'Connection'>;
+  models: Pick<Models, 'AdAccount' | 'Ad' | 'Connection' | 'LeadSyncAccount'>;
 }
 
 export interface LoadedAccount {
@@ -17,20 +18,31 @@ export interface LoadedAccount {
 
 export async function loadAccount(deps: AccountDeps, accountKey: string): Promise<LoadedAccount> {
   const account = await deps.models.AdAccount.findById(accountKey).lean<AdAccountRecord>();
-  if (!account) throw ApplicationFailure.create({ type: 'InvalidInput', message: `Unknown ad account ${accountKey}`, nonRetryable: true });
+  if (!account) throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: `Unknown ad account ${accountKey}`, nonRetryable: true });
   if (!account.connectionId) {
-    throw ApplicationFailure.create({ type: 'NetworkAuthError', message: 'The account has no connection; reconnect it.', nonRetryable: true });
+    throw ApplicationFailure.create({ type: FailureType.NetworkAuth, message: 'The account has no connection; reconnect it.', nonRetryable: true });
   }
   return { accountKey, network: account.network, externalId: account.externalId, connectionId: account.connectionId, autoTracking: account.autoTracking };
 }
 
 export function createAccountActivities(deps: AccountDeps) {
   return {
-    async loadAccountSettings(input: { accountKey: string }): Promise<{ autoTracking: boolean; firstSweepCompleted: boolean }> {
+    /** The switches a new account run starts from; from then on the workflow's state is their truth. */
+    async loadAccountSettings(input: { accountKey: string }): Promise<{ autoTracking: boolean; leadSync: boolean; firstSweepCompleted: boolean }> {
       const account = await deps.models.AdAccount.findById(input.accountKey).lean<AdAccountRecord>();
-      if (!account) throw ApplicationFailure.create({ type: 'InvalidInput', message: `Unknown ad account ${input.accountKey}`, nonRetryable: true });
+      if (!account) throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: `Unknown ad account ${input.accountKey}`, nonRetryable: true });
+      const leadSync = await deps.models.LeadSyncAccount.findById(input.accountKey).lean();
       // `!= null`: a record upserted without the field (no schema defaults on upsert) has never been swept.
-      return { autoTracking: account.autoTracking, firstSweepCompleted: account.firstSweepCompletedAt != null };
+      return { autoTracking: account.autoTracking, leadSync: leadSync?.enabled === true, firstSweepCompleted: account.firstSweepCompletedAt != null };
+    },
+
+    /** LEAD-1: the switch as the account workflow applied it (the API's lead-sync page reads it). */
+    async recordLeadSync(input: { accountKey: string; network: Network; enabled: boolean; at: string }): Promise<void> {
+      await deps.models.LeadSyncAccount.updateOne(
+        { _id: input.accountKey },
+        { $set: { network: input.network, enabled: input.enabled, changedAt: new Date(input.at) } },
+        { upsert: true },
+      );
     },
 
     /** ACC-4/ACC-5: the switch plus its history (attribution asks whether it was on at click time). */
@@ -56,7 +68,7 @@ export function createAccountActivities(deps: AccountDeps) {
 
     async attachConnection(input: { accountKey: string; connectionId: string }): Promise<void> {
       const connection = await deps.models.Connection.findById(input.connectionId).lean();
-      if (!connection?.tokens) throw ApplicationFailure.create({ type: 'InvalidInput', message: 'The new connection has no token', nonRetryable: true });
+      if (!connection?.tokens) throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: 'The new connection has no token', nonRetryable: true });
       await deps.models.AdAccount.updateOne({ _id: input.accountKey }, { $set: { connectionId: input.connectionId, status: 'active', lastError: null } });
     },
 

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { AdAccountInfo, Network } from '../src/networks/types';
 import { storeTokens, toActivityFailure, withAccessToken, type TokenDeps } from './tokens';
+import { FailureType } from '../src/domain/failures';
 
 export function createConnectActivities(deps: TokenDeps) {
   return {
@@ -16,8 +17,8 @@ export function createConnectActivities(deps: TokenDeps) {
         await storeTokens(deps, input.connectionId, input.network, tokens);
       } catch (error) {
         const failure = await toActivityFailure(deps, input.connectionId, error);
-        if (failure instanceof ApplicationFailure && failure.type === 'NetworkRejected') {
-          throw ApplicationFailure.create({ type: 'InvalidInput', message: `The authorization code was rejected: ${failure.message}`, nonRetryable: true });
+        if (failure instanceof ApplicationFailure && failure.type === FailureType.NetworkRejected) {
+          throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: `The authorization code was rejected: ${failure.message}`, nonRetryable: true });
         }
         throw failure;
       }

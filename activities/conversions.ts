@@ -8,7 +8,8 @@ import { markSkipped, pendingRows, replayJournals, settleRows } from '../src/con
 import { DefinitionNotFoundError, loadDefinitionRecord, prepareConversions, type PrepareInput, type PrepareResult } from '../src/conversions/prepare';
 import { sendRows, type RowRetry } from '../src/conversions/send';
 import type { Network } from '../src/networks/types';
-import { AUTH_FAILURE_TYPE, withAccessToken, type TokenDeps } from './tokens';
+import { withAccessToken, type TokenDeps } from './tokens';
+import { FailureType } from '../src/domain/failures';
 
 /**
  * Activities of the conversion workflow (`workflows/conversions.ts`). They take and return ids only:
@@ -33,7 +34,7 @@ export interface SendBatchResult {
 }
 
 function invalidInput(message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: 'InvalidInput', message, nonRetryable: true });
+  return ApplicationFailure.create({ type: FailureType.InvalidInput, message, nonRetryable: true });
 }
 
 async function definitionOrFail(models: Models, definitionId: string) {
@@ -99,7 +100,7 @@ export function createConversionActivities(deps: ConversionDeps) {
 
       const account = await deps.models.AdAccount.findById(definition.accountKey).lean<AdAccountRecord>();
       if (!account?.connectionId || account.status === 'disconnected') {
-        throw ApplicationFailure.create({ type: AUTH_FAILURE_TYPE, message: `Ad account ${definition.adAccountId} is not connected; reconnect it.`, nonRetryable: true });
+        throw ApplicationFailure.create({ type: FailureType.NetworkAuth, message: `Ad account ${definition.adAccountId} is not connected; reconnect it.`, nonRetryable: true });
       }
       const outcome = await withAccessToken(deps, account.connectionId, (accessToken, client) =>
         sendRows({ models: deps.models, definition, rows: live, accessToken, client, attempt, heartbeat: () => heartbeat() }),

@@ -3,8 +3,8 @@ import type { Models } from '../src/db/models';
 import { isNetworkError, NetworkError } from '../src/networks/errors';
 import type { AdNetworkClient, Network, TokenSet } from '../src/networks/types';
 import type { TokenVault } from '../src/security/token-vault';
+import { FailureType } from '../src/domain/failures';
 
-export const AUTH_FAILURE_TYPE = 'NetworkAuthError';
 /** Refresh this long before the network's expiry, so no call runs on a token about to die. */
 const REFRESH_AHEAD_MS = 10 * 60 * 1000;
 
@@ -22,7 +22,7 @@ export interface TokenDeps {
 export async function withAccessToken<T>(deps: TokenDeps, connectionId: string, fn: (accessToken: string, client: AdNetworkClient) => Promise<T>): Promise<T> {
   const connection = await deps.models.Connection.findById(connectionId).lean();
   if (!connection?.tokens || connection.status === 'revoked') {
-    throw ApplicationFailure.create({ type: AUTH_FAILURE_TYPE, message: 'The connection has no usable token; reconnect it.', nonRetryable: true });
+    throw ApplicationFailure.create({ type: FailureType.NetworkAuth, message: 'The connection has no usable token; reconnect it.', nonRetryable: true });
   }
   const client = deps.clients[connection.network];
   let tokens = deps.vault.open(connection.tokens, connectionId);
@@ -59,14 +59,14 @@ export async function toActivityFailure(deps: Pick<TokenDeps, 'models'>, connect
   if (!isNetworkError(error)) return error;
   if (error.kind === 'auth') {
     await deps.models.Connection.updateOne({ _id: connectionId }, { $set: { status: 'needs_reconnect', lastError: `${error.code}: ${error.message}` } });
-    return ApplicationFailure.create({ type: AUTH_FAILURE_TYPE, message: error.message, nonRetryable: true });
+    return ApplicationFailure.create({ type: FailureType.NetworkAuth, message: error.message, nonRetryable: true });
   }
   return networkFailure(error);
 }
 
 export function networkFailure(error: NetworkError): ApplicationFailure {
   return ApplicationFailure.create({
-    type: error.kind === 'rate_limited' ? 'NetworkRateLimited' : error.kind === 'transient' ? 'NetworkTransient' : 'NetworkRejected',
+    type: error.kind === 'rate_limited' ? FailureType.NetworkRateLimited : error.kind === 'transient' ? FailureType.NetworkTransient : FailureType.NetworkRejected,
     message: `${error.network} ${error.code}: ${error.message}`,
     nonRetryable: !error.retryable,
     ...(error.retryAfterMs !== undefined ? { nextRetryDelay: error.retryAfterMs } : {}),

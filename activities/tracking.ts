@@ -32,6 +32,8 @@ export interface SweepPageInput {
   accountKey: string;
   run: string;
   isFirstSweep: boolean;
+  /** ACC-4 as the account workflow holds it; absent from runs that predate it (then the stored switch). */
+  autoTracking?: boolean;
   cursor?: string;
   updatedSince?: string;
 }
@@ -70,7 +72,7 @@ export function createTrackingActivities(deps: TrackingDeps) {
         const stored = await deps.models.Ad.find({ _id: { $in: ads.map((ad) => adKeyOf(ad.network, ad.adId)) } }).lean();
         const storedById = new Map(stored.map((doc) => [doc.adId, doc]));
         const context: AccountTrackingContext = {
-          autoTracking: account.autoTracking,
+          autoTracking: input.autoTracking ?? account.autoTracking,
           isFirstSweep: input.isFirstSweep,
           engagementCapOverrides: stored.filter((doc) => doc.engagementCapOverride).map((doc) => doc.adId),
           linkedInCreativeToken: deps.linkedInCreativeToken,

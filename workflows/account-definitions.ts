@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Network } from '../src/networks/types';
+import type { LeadSyncSettings } from './lead-sync-definitions';
 
 /**
  * The account workflow's messages, defined once and shared by the workflow and the API (OPS-2).
@@ -15,6 +16,8 @@ export interface AccountWorkflowSettings {
   /** Metrics sync period and look-back for late data (REP-1). */
   metricsIntervalSeconds: number;
   metricsLookbackDays: number;
+  /** The account's lead sync (LEAD-1), run as its child; absent in runs started before it owned lead sync. */
+  leadSync?: LeadSyncSettings;
 }
 
 export interface AccountWorkflowInput {
@@ -43,6 +46,8 @@ export interface AccountLiveState {
   externalId: string;
   status: AccountStatus;
   autoTracking: boolean;
+  /** The LEAD-1 switch; the workflow is its truth and runs the lead sync child while it is on. */
+  leadSync?: boolean;
   firstSweepDone: boolean;
   /** ISO watermark for the networks' change filters (`updated_since` and the like). */
   changedSince?: string;
@@ -62,6 +67,8 @@ export interface AccountLiveState {
 export const accountStateQuery = defineQuery<AccountLiveState>('accountState');
 /** Returns the new state once applied, so the API can answer with it. */
 export const setAutoTrackingUpdate = defineUpdate<AccountLiveState, [{ enabled: boolean }]>('setAutoTracking');
+/** LEAD-1: switches the account's lead sync (the child workflow `leads/<network>/<id>`) on or off. */
+export const setLeadSyncUpdate = defineUpdate<AccountLiveState, [{ enabled: boolean }]>('setLeadSync');
 export const overrideEngagementCapSignal = defineSignal<[{ adId: string }]>('overrideEngagementCap');
 export const templateChangedSignal = defineSignal('templateChanged');
 export const forceSyncSignal = defineSignal<[{ full?: boolean }]>('forceSync');

@@ -1,3 +1,4 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
@@ -7,37 +8,36 @@ import {
   overrideEngagementCapSignal,
   reconnectSignal,
   setAutoTrackingUpdate,
+  setLeadSyncUpdate,
   templateChangedSignal,
   type AccountLiveState,
   type AccountWorkflowInput,
   type PendingWork,
 } from './account-definitions';
-import { isAuthFailure, messageOf } from './failures';
-import { AccountStatusKey, AdAccountIdKey, AdNetworkKey, AutoTrackingKey } from './search-attributes';
+import { continueAsNewAfterHandlers, continueAsNewSuggested, historyTooLong, publishAccountAttributes, RECONNECT_MESSAGE } from './entity';
+import { isAuthFailure, messageOf, retryPolicy } from './failures';
+import { leadSyncWorkflow } from './lead-sync';
+import { DEFAULT_LEAD_SYNC_SETTINGS, leadSyncWorkflowId, resumeLeadSyncSignal, stopLeadSyncSignal } from './lead-sync-definitions';
+import { Patches } from './patches';
+import { AutoTrackingKey } from './search-attributes';
 
 /**
- * One durable process per connected ad account (`tracking/<network>/<id>`): sweeps the account's
- * ads on an interval and on demand, applies tracking through pure planning rules, syncs metrics,
- * and parks in `needs_reconnect` when the token stops working until a reconnect signal arrives.
- * History stays bounded: one activity per page of ads, continue-as-new carrying state and pending work.
+ * One durable process per connected ad account (`tracking/<network>/<id>`), owning everything that
+ * runs for the account: sweeps its ads on an interval and on demand, applies tracking through pure
+ * planning rules, syncs metrics, runs its lead sync as a child (`leads/<network>/<id>`, LEAD-1), and
+ * parks in `needs_reconnect` when the token stops working until a reconnect signal arrives.
+ * Disconnecting (ACC-6) stops all of it. History stays bounded: one activity per page of ads,
+ * continue-as-new carrying state and pending work.
  */
 const sweepActivities = wf.proxyActivities<Activities>({
   startToCloseTimeout: '3 minutes',
   heartbeatTimeout: '30 seconds',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 8,
-    nonRetryableErrorTypes: ['NetworkAuthError', 'InvalidInput'],
-  },
+  retry: retryPolicy('network', { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 8 }),
 });
 const bookkeeping = wf.proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: ['InvalidInput'] },
+  retry: retryPolicy('database', { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 }),
 });
-
-const HISTORY_SOFT_LIMIT = 5_000;
 
 export async function accountWorkflow(input: AccountWorkflowInput): Promise<void> {
   const { network, externalId, settings } = input;
@@ -54,6 +54,7 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   };
   const pending: PendingWork = input.carried?.pending ?? { forceSync: false, fullSweep: false, overrides: [], disconnect: false };
   const hasWork = () => pending.forceSync || pending.fullSweep || pending.overrides.length > 0 || pending.disconnect || pending.reconnectConnectionId !== undefined;
+  const leadSync = leadSyncChild(network, externalId, settings.leadSync ?? DEFAULT_LEAD_SYNC_SETTINGS);
 
   wf.setHandler(accountStateQuery, () => state);
   wf.setHandler(
@@ -65,12 +66,19 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
       if (enabled) pending.forceSync = true;
       return state;
     },
-    {
-      validator: (arg: { enabled?: unknown } | undefined) => {
-        if (typeof arg?.enabled !== 'boolean') throw new Error('enabled must be a boolean');
-        if (state.status === 'disconnected') throw new Error('the account is disconnected');
-      },
+    { validator: validateSwitch },
+  );
+  wf.setHandler(
+    setLeadSyncUpdate,
+    async ({ enabled }) => {
+      await bookkeeping.recordLeadSync({ accountKey, network, enabled, at: new Date().toISOString() });
+      state.leadSync = enabled;
+      // While parked the child waits for the reconnect, which starts (or resumes) it.
+      if (enabled && state.status === 'active') await leadSync.start();
+      if (!enabled) await leadSync.tell(stopLeadSyncSignal);
+      return state;
     },
+    { validator: validateSwitch },
   );
   wf.setHandler(overrideEngagementCapSignal, ({ adId }) => void pending.overrides.push(adId));
   wf.setHandler(templateChangedSignal, () => void (pending.forceSync = true));
@@ -81,13 +89,13 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   wf.setHandler(reconnectSignal, ({ connectionId }) => void (pending.reconnectConnectionId = connectionId));
   wf.setHandler(disconnectSignal, () => void (pending.disconnect = true));
 
+  function validateSwitch(arg: { enabled?: unknown } | undefined): void {
+    if (typeof arg?.enabled !== 'boolean') throw new Error('enabled must be a boolean');
+    if (state.status === 'disconnected') throw new Error('the account is disconnected');
+  }
+
   function publishSearchAttributes(): void {
-    wf.upsertSearchAttributes([
-      { key: AdNetworkKey, value: network },
-      { key: AdAccountIdKey, value: externalId },
-      { key: AutoTrackingKey, value: state.autoTracking },
-      { key: AccountStatusKey, value: state.status },
-    ]);
+    publishAccountAttributes(state, [{ key: AutoTrackingKey, value: state.autoTracking }]);
   }
   publishSearchAttributes();
 
@@ -95,8 +103,11 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
     const account = await bookkeeping.loadAccountSettings({ accountKey });
     state.autoTracking = account.autoTracking;
     state.firstSweepDone = account.firstSweepCompleted;
+    if (account.leadSync !== undefined) state.leadSync = account.leadSync;
     publishSearchAttributes();
   }
+  // Every run makes sure its child runs: the first after connecting, and each after a continue-as-new.
+  if (wf.patched(Patches.accountOwnsLeadSync) && state.leadSync && state.status === 'active') await leadSync.start();
 
   const setStatus = async (status: AccountLiveState['status'], lastError?: string) => {
     state.status = status;
@@ -108,6 +119,8 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   for (;;) {
     if (pending.disconnect) {
       await bookkeeping.disconnectAccount({ accountKey });
+      // ACC-6: nothing keeps polling for a disconnected account, whoever started its lead sync.
+      if (wf.patched(Patches.accountOwnsLeadSync)) await leadSync.tell(stopLeadSyncSignal);
       state.status = 'disconnected';
       publishSearchAttributes();
       return;
@@ -118,6 +131,10 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
       delete state.lastError;
       await setStatus('active');
       pending.forceSync = true;
+      if (state.leadSync && wf.patched(Patches.accountOwnsLeadSync)) {
+        await leadSync.tell(resumeLeadSyncSignal);
+        await leadSync.start();
+      }
     }
     if (state.status === 'needs_reconnect') {
       // Parked without losing anything: the watermark and pending work stay until a reconnect.
@@ -136,16 +153,14 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
       try {
         await sweep(now);
       } catch (error) {
-        if (isAuthFailure(error)) await setStatus('needs_reconnect', 'The network no longer accepts the token: reconnect the account.');
+        if (isAuthFailure(error)) await setStatus('needs_reconnect', RECONNECT_MESSAGE);
         else state.lastError = messageOf(error);
       }
       state.nextSweepAt = new Date(Date.now() + settings.sweepIntervalSeconds * 1000).toISOString();
     }
 
-    if (wf.workflowInfo().continueAsNewSuggested || wf.workflowInfo().historyLength > HISTORY_SOFT_LIMIT) {
-      await wf.condition(wf.allHandlersFinished);
-      state.generation += 1;
-      return wf.continueAsNew<typeof accountWorkflow>({ network, externalId, settings, carried: { state, pending } });
+    if (continueAsNewSuggested() || historyTooLong()) {
+      return continueAsNewAfterHandlers<typeof accountWorkflow>(state, () => [{ network, externalId, settings, carried: { state, pending } }]);
     }
     const waitMs = Math.max(0, Date.parse(state.nextSweepAt ?? new Date(0).toISOString()) - Date.now());
     await wf.condition(hasWork, waitMs);
@@ -165,6 +180,7 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
         accountKey,
         run,
         isFirstSweep: !state.firstSweepDone,
+        autoTracking: state.autoTracking,
         ...(cursor ? { cursor } : {}),
         ...(!full && state.changedSince ? { updatedSince: state.changedSince } : {}),
       });
@@ -190,6 +206,31 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
       state.lastMetricsSyncAt = finishedAt;
     }
   }
+}
+
+/**
+ * The account's lead sync, run as its child. The child outlives each run of the account workflow
+ * (ABANDON: a continue-as-new closes the parent run), so every run starts it idempotently and tells it
+ * by id; runs from before the account owned lead sync started it from the API under the same id.
+ */
+function leadSyncChild(network: AccountLiveState['network'], externalId: string, settings: NonNullable<AccountWorkflowInput['settings']['leadSync']>) {
+  const workflowId = leadSyncWorkflowId(network, externalId);
+  return {
+    async start(): Promise<void> {
+      try {
+        await wf.startChild(leadSyncWorkflow, { workflowId, args: [{ network, externalId, settings }], parentClosePolicy: 'ABANDON' });
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+    },
+    async tell(signal: wf.SignalDefinition<[]>): Promise<void> {
+      try {
+        await wf.getExternalWorkflowHandle(workflowId).signal(signal);
+      } catch {
+        // Not running (never started, or stopped already): nothing to tell.
+      }
+    },
+  };
 }
 
 /**

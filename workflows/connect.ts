@@ -1,6 +1,7 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AdAccountInfo, Network } from '../src/networks/types';
+import { retryPolicy } from './failures';
 
 export interface ConnectInput {
   network: Network;
@@ -19,7 +20,7 @@ export interface ConnectResult {
 
 const acts = wf.proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '20 seconds', maximumAttempts: 6, nonRetryableErrorTypes: ['NetworkAuthError', 'InvalidInput'] },
+  retry: retryPolicy('network', { initialInterval: '1 second', maximumInterval: '20 seconds', maximumAttempts: 6 }),
 });
 
 /**

@@ -16,8 +16,8 @@ import {
   type DeferredEventRef,
   type QueuedEventRef,
 } from './conversions-definitions';
-import { isAuthFailure, messageOf } from './failures';
-import { AdAccountIdKey, AdNetworkKey } from './search-attributes';
+import { continueAsNewAfterHandlers, continueAsNewSuggested, historyTooLong, publishAccountAttributes } from './entity';
+import { isAuthFailure, messageOf, retryPolicy } from './failures';
 
 /**
  * One durable process per conversion-event definition (`conversions/<definitionId>`, SPEC §7):
@@ -43,18 +43,12 @@ import { AdAccountIdKey, AdNetworkKey } from './search-attributes';
  */
 const bookkeeping = wf.proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20, nonRetryableErrorTypes: ['InvalidInput'] },
+  retry: retryPolicy('database', { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 }),
 });
 const sender = wf.proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 8,
-    nonRetryableErrorTypes: ['NetworkAuthError', 'InvalidInput', 'NetworkRejected'],
-  },
+  retry: retryPolicy('send', { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 8 }),
 });
 
 /** References evaluated per prepare activity. */
@@ -62,7 +56,6 @@ export const PREPARE_MAX = 2_000;
 /** After a batch exhausted its retries, it waits this long before it is tried again (the window still bounds it). */
 const FAILED_BATCH_PAUSE_MS = 5 * 60_000;
 const AUTH_PAUSE_MS = 15 * 60_000;
-const HISTORY_SOFT_LIMIT = 5_000;
 
 export async function conversionWorkflow(input: ConversionWorkflowInput): Promise<void> {
   const { definitionId } = input;
@@ -139,10 +132,7 @@ export async function conversionWorkflow(input: ConversionWorkflowInput): Promis
     network = definition.network;
     enabled = definition.enabled;
     if (definition.status === 'replaced' && definition.replacedBy) handOverTo = definition.replacedBy;
-    wf.upsertSearchAttributes([
-      { key: AdNetworkKey, value: definition.network },
-      { key: AdAccountIdKey, value: definition.adAccountId },
-    ]);
+    publishAccountAttributes({ network: definition.network, externalId: definition.adAccountId });
   }
   if (!network) throw wf.ApplicationFailure.nonRetryable(`conversion definition ${definitionId} has no network`, 'InvalidInput');
   const net: Network = network;
@@ -217,21 +207,11 @@ export async function conversionWorkflow(input: ConversionWorkflowInput): Promis
       (queue.length > 0 && (handOverTo !== null || (plan.wakeAt !== null && plan.wakeAt <= t))) ||
       deferred.some((d) => d.notBefore <= t);
     // Between steps when the server suggests it; at once when the history grows large under a steady stream.
-    if ((!moreNow && wf.workflowInfo().continueAsNewSuggested) || wf.workflowInfo().historyLength > HISTORY_SOFT_LIMIT) {
-      await wf.condition(wf.allHandlersFinished);
-      state.generation += 1;
-      const carry: ConversionWorkflowCarry = {
-        network: net,
-        enabled,
-        handOverTo,
-        deleteRequested,
-        intake,
-        queue,
-        deferred,
-        state: snapshot(),
-        step,
-      };
-      return wf.continueAsNew<typeof conversionWorkflow>({ definitionId, carried: carry });
+    if ((!moreNow && continueAsNewSuggested()) || historyTooLong()) {
+      return continueAsNewAfterHandlers<typeof conversionWorkflow>(state, () => {
+        const carry: ConversionWorkflowCarry = { network: net, enabled, handOverTo, deleteRequested, intake, queue, deferred, state: snapshot(), step };
+        return [{ definitionId, carried: carry }];
+      });
     }
     if (moreNow) continue;
 

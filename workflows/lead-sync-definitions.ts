@@ -37,12 +37,16 @@ export interface LeadSyncLiveState {
   missingFound: number;
   webhookWakeups: number;
   lastError?: string;
+  /** Waiting for a reconnect: the network refused the token. */
+  parked?: boolean;
   generation: number;
 }
 
 export interface LeadSyncPending {
   wake: boolean;
   stop: boolean;
+  /** The account was reconnected: leave the parked state. */
+  resume?: boolean;
   /** Forms to reconcile now (a notified lead was still missing after a poll), or '*' for all. */
   reconcileForms: string[];
 }
@@ -60,5 +64,10 @@ export const leadsNotifiedSignal = defineSignal<[{ formId?: string }]>('leadsNot
 /** Compare with the network now (all forms, or one). */
 export const reconcileLeadsSignal = defineSignal<[{ formId?: string }]>('reconcileLeads');
 export const stopLeadSyncSignal = defineSignal('stopLeadSync');
+/** Sent by the account workflow after a reconnect: a parked lead sync polls again. */
+export const resumeLeadSyncSignal = defineSignal('resumeLeadSync');
+
+/** For account runs started before their input carried lead-sync settings (the config defaults). */
+export const DEFAULT_LEAD_SYNC_SETTINGS: LeadSyncSettings = { pollIntervalSeconds: 300, reconcileIntervalSeconds: 3_600 };
 
 export const leadSyncWorkflowId = (network: Network, externalId: string) => `leads/${network}/${externalId}`;

@@ -1,38 +1,42 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { isAuthFailure, messageOf } from './failures';
+import { continueAsNewAfterHandlers, continueAsNewSuggested, historyTooLong, publishAccountAttributes, RECONNECT_MESSAGE } from './entity';
+import { isAuthFailure, messageOf, retryPolicy } from './failures';
 import {
   leadsNotifiedSignal,
   leadSyncStateQuery,
   reconcileLeadsSignal,
+  resumeLeadSyncSignal,
   stopLeadSyncSignal,
   type LeadFormState,
   type LeadSyncInput,
   type LeadSyncLiveState,
   type LeadSyncPending,
 } from './lead-sync-definitions';
+import { Patches } from './patches';
 
 /**
- * Continuous lead sync for one ad account (`leads/<network>/<externalId>`, LEAD-1):
+ * Continuous lead sync for one ad account (`leads/<network>/<externalId>`, LEAD-1), run by the
+ * account workflow as its child (started when the switch goes on, stopped on disconnect):
  * - polls every form for leads created since its cursor, one activity per page;
  * - wakes at once when a webhook signals new leads (the API stored the lead ids first);
  * - reconciles periodically: lists every lead id of each form at the network and stores what is
  *   missing (dropped webhooks, leads created behind the cursor) — and at once for a form whose
  *   notified lead is still missing after a poll;
  * - never loses or duplicates a lead: every write is idempotent on the network lead id (LEAD-2);
+ * - parks while the network refuses the token, until the account's reconnect resumes it;
  * - continue-as-new carries cursors and pending work, so history stays bounded.
  */
 const pages = wf.proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 6, nonRetryableErrorTypes: ['NetworkAuthError', 'InvalidInput'] },
+  retry: retryPolicy('network', { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 6 }),
 });
 const bookkeeping = wf.proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '20 seconds', maximumAttempts: 10, nonRetryableErrorTypes: ['NetworkAuthError', 'InvalidInput'] },
+  // Reads the forms at the network too (refreshLeadForms): a refused token is final here as well.
+  retry: retryPolicy('network', { initialInterval: '1 second', maximumInterval: '20 seconds', maximumAttempts: 10 }),
 });
-
-const HISTORY_SOFT_LIMIT = 5_000;
 
 export async function leadSyncWorkflow(input: LeadSyncInput): Promise<void> {
   const { network, externalId, settings } = input;
@@ -57,6 +61,9 @@ export async function leadSyncWorkflow(input: LeadSyncInput): Promise<void> {
   });
   wf.setHandler(reconcileLeadsSignal, (arg) => void pending.reconcileForms.push(arg?.formId ?? '*'));
   wf.setHandler(stopLeadSyncSignal, () => void (pending.stop = true));
+  wf.setHandler(resumeLeadSyncSignal, () => void (pending.resume = true));
+  // OPS-1: an operator finds every process of an account with one query.
+  if (wf.patched(Patches.leadSyncOwnedByAccount)) publishAccountAttributes({ network, externalId, status: state.parked ? 'needs_reconnect' : 'active' });
 
   const hasWork = () => pending.wake || pending.stop || pending.reconcileForms.length > 0;
 
@@ -98,18 +105,33 @@ export async function leadSyncWorkflow(input: LeadSyncInput): Promise<void> {
       delete state.lastError;
     } catch (error) {
       // The account-level step failed (forms list, bookkeeping): say why (LEAD-5) and try again later.
-      state.lastError = isAuthFailure(error) ? 'The network no longer accepts the token: reconnect the account.' : messageOf(error);
+      state.lastError = isAuthFailure(error) ? RECONNECT_MESSAGE : messageOf(error);
       await bookkeeping.recordLeadSyncError({ accountKey, error: state.lastError });
       state.nextPollAt = new Date(Date.now() + settings.pollIntervalSeconds * 1000).toISOString();
+      if (isAuthFailure(error) && wf.patched(Patches.leadSyncOwnedByAccount)) await parkUntilResumed();
     }
 
-    if (wf.workflowInfo().continueAsNewSuggested || wf.workflowInfo().historyLength > HISTORY_SOFT_LIMIT) {
-      await wf.condition(wf.allHandlersFinished);
-      state.generation += 1;
-      return wf.continueAsNew<typeof leadSyncWorkflow>({ network, externalId, settings, carried: { state, pending } });
+    if (continueAsNewSuggested() || historyTooLong()) {
+      return continueAsNewAfterHandlers<typeof leadSyncWorkflow>(state, () => [{ network, externalId, settings, carried: { state, pending } }]);
     }
     const next = Math.min(...[state.nextPollAt, state.nextReconcileAt].map((at) => (at ? Date.parse(at) : Date.now())));
     await wf.condition(hasWork, Math.max(0, next - Date.now()));
+  }
+
+  /**
+   * Polling with a refused token only repeats the error: wait for the account's reconnect (which
+   * resumes this workflow) or a stop, then poll at once. Leads that arrive meanwhile stay at the
+   * network, and their webhook ids in the database, until then.
+   */
+  async function parkUntilResumed(): Promise<void> {
+    state.parked = true;
+    pending.resume = false;
+    publishAccountAttributes({ network, externalId, status: 'needs_reconnect' });
+    await wf.condition(() => pending.stop || pending.resume === true);
+    pending.resume = false;
+    state.parked = false;
+    delete state.nextPollAt;
+    publishAccountAttributes({ network, externalId, status: 'active' });
   }
 
   async function refreshForms(): Promise<void> {
@@ -137,7 +159,7 @@ export async function leadSyncWorkflow(input: LeadSyncInput): Promise<void> {
       await bookkeeping.recordLeadFormSync({ accountKey, formId: form.formId, ok: true, ...(form.cursor ? { cursor: form.cursor } : {}) });
     } catch (error) {
       // One form failing does not stop the others (LEAD-5 shows the error per form).
-      form.lastError = isAuthFailure(error) ? 'The network no longer accepts the token: reconnect the account.' : messageOf(error);
+      form.lastError = isAuthFailure(error) ? RECONNECT_MESSAGE : messageOf(error);
       await bookkeeping.recordLeadFormSync({ accountKey, formId: form.formId, ok: false, error: form.lastError });
       if (isAuthFailure(error)) throw error;
     }
@@ -158,7 +180,7 @@ export async function leadSyncWorkflow(input: LeadSyncInput): Promise<void> {
       state.missingFound += missing;
       await bookkeeping.recordLeadReconcile({ accountKey, formId: form.formId, leadsAtNetwork: seen, missingFound: missing });
     } catch (error) {
-      form.lastError = isAuthFailure(error) ? 'The network no longer accepts the token: reconnect the account.' : messageOf(error);
+      form.lastError = isAuthFailure(error) ? RECONNECT_MESSAGE : messageOf(error);
       await bookkeeping.recordLeadFormSync({ accountKey, formId: form.formId, ok: false, error: form.lastError });
       if (isAuthFailure(error)) throw error;
     }

@@ -1,43 +1,24 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { createDataConverter } from '../../src/temporal/data-converter';
+import { Worker } from '@temporalio/worker';
 import { eventually, useStack, workflowBundle } from '../support/stack';
 import { useSandboxes } from '../support/sandboxes';
+import { FIXTURE_KEYS_ENV, recordFixtureIfAsked, replay } from '../support/replay';
 import { connectAccount, connectNetwork, getAccount, waitForSweeps } from '../support/tracking-helpers';
 
 /**
- * Issue 4 acceptance 3: recorded histories of the account workflow replay through
- * `Worker.runReplayHistory` with today's workflow code. Histories are encrypted by the payload codec,
- * so replay uses the same data converter; the checked-in fixture was recorded with the fixed test
- * key below (a test-only key, not a secret). A change that breaks determinism fails here.
- *
- * Re-record the fixture (after an intentional, versioned workflow change) with
- * `RECORD_REPLAY_FIXTURE=1 npx vitest run --project integration test/integration/replay-account.test.ts`.
+ * Live histories of the account workflow replay through `Worker.runReplayHistory` with today's code
+ * (OPS-3), and are the recordings behind the append-only fixtures in `test/fixtures/replay/account/`
+ * (README "Changing a workflow"): `RECORD_REPLAY_FIXTURES=1 npx vitest run --project integration
+ * test/integration/replay-account.test.ts` adds any label not recorded yet. The stack runs with the
+ * fixtures' fixed test key so recordings decode in the fixture test.
  */
-
-const FIXTURE = path.join(__dirname, '..', 'fixtures', 'account-workflow-history.json');
-const FIXTURE_KEY = { id: 'replay-fixture', key: Buffer.alloc(32, 0x5a) };
-const FIXTURE_KEYS_ENV = `${FIXTURE_KEY.id}:${FIXTURE_KEY.key.toString('base64')}`;
-
-/**
- * History ⇄ plain JSON through @temporalio/proto itself. (The SDK's historyToJSON/historyFromJSON
- * fail in this install: @temporalio/common carries its own protobufjs major, whose protojson rejects
- * types from @temporalio/proto's root.)
- */
-const HistoryType = temporal.api.history.v1.History;
-type History = temporal.api.history.v1.IHistory;
-const historyToPlain = (history: History): unknown => HistoryType.toObject(HistoryType.fromObject(history), { longs: String, enums: String, bytes: String });
-const historyFromPlain = (plain: unknown): History => HistoryType.fromObject(plain as Record<string, unknown>);
-
 describe('Account workflow replay', () => {
   const sandboxes = useSandboxes();
   const stack = useStack({ env: () => ({ ...sandboxes.running.env, SWEEP_INTERVAL_SECONDS: '1', ENCRYPTION_KEYS: FIXTURE_KEYS_ENV }) });
 
-  it('a live history (sweeps, update, signals, disconnect) replays deterministically; the fixture is (re)recorded on request', async () => {
+  it('a live history (sweeps, update, signals, disconnect) replays deterministically', async () => {
     const seeded = await sandboxes.seed('facebook', { seed: 4061, accounts: 1, adsPerAccount: 12 });
     const connection = await connectNetwork(stack, sandboxes, 'facebook', seeded.user.handle);
     const account = await connectAccount(stack, connection.id, seeded.accounts[0].id);
@@ -54,16 +35,38 @@ describe('Account workflow replay', () => {
     expect((await stack.request('DELETE', `/api/accounts/${account.id}`)).status).toBe(200);
 
     const handle = stack.client.workflow.getHandle(account.workflowId);
-    expect((await handle.describe()).status.name).toBe('COMPLETED');
+    await eventually(async () => (await handle.describe()).status.name === 'COMPLETED', { what: 'the account workflow to complete' });
     const history = await handle.fetchHistory();
-    const types = new Set((history.events ?? []).map((e) => e.eventType));
-    expect(types.size).toBeGreaterThan(8);
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: await createDataConverter(stack.config.ENCRYPTION_KEYS) }, history, account.workflowId);
+    expect(new Set((history.events ?? []).map((e) => e.eventType)).size).toBeGreaterThan(8);
+    await replay(history, account.workflowId);
+    recordFixtureIfAsked('account', 'sweeps-updates-signals-disconnect', account.workflowId, history);
+  });
 
-    if (process.env.RECORD_REPLAY_FIXTURE === '1') {
-      fs.mkdirSync(path.dirname(FIXTURE), { recursive: true });
-      fs.writeFileSync(FIXTURE, `${JSON.stringify({ workflowId: account.workflowId, history: historyToPlain(history) })}\n`);
-    }
+  it('ACC-2 auth parking: a revoked token parks the run, a reconnect resumes it; the history replays', async () => {
+    const seeded = await sandboxes.seed('facebook', { seed: 4063, accounts: 1, adsPerAccount: 6 });
+    const before = new Set(sandboxes.running.facebook.state.world.tokens.keys());
+    const connection = await connectNetwork(stack, sandboxes, 'facebook', seeded.user.handle);
+    const tokens = [...sandboxes.running.facebook.state.world.tokens.keys()].filter((t) => !before.has(t));
+    const account = await connectAccount(stack, connection.id, seeded.accounts[0].id);
+    await waitForSweeps(stack, account.id, 1);
+    for (const accessToken of tokens) await sandboxes.control('facebook').post('/_sandbox/tokens/revoke', { accessToken, reason: 'password_changed' });
+    const parked = await eventually(async () => {
+      const current = await getAccount(stack, account.id);
+      return current.live?.status === 'needs_reconnect' ? current.live : undefined;
+    }, { what: 'needs_reconnect' });
+    const fresh = await connectNetwork(stack, sandboxes, 'facebook', seeded.user.handle);
+    expect((await stack.request('POST', `/api/accounts/${account.id}/reconnect`, { connectionId: fresh.id })).status).toBe(202);
+    await eventually(async () => {
+      const current = await getAccount(stack, account.id);
+      return current.live?.status === 'active' && current.live.sweeps > parked.sweeps;
+    }, { what: 'the account to resume' });
+    expect((await stack.request('DELETE', `/api/accounts/${account.id}`)).status).toBe(200);
+
+    const handle = stack.client.workflow.getHandle(account.workflowId);
+    await eventually(async () => (await handle.describe()).status.name === 'COMPLETED', { what: 'the account workflow to complete' });
+    const history = await handle.fetchHistory();
+    await replay(history, account.workflowId);
+    recordFixtureIfAsked('account', 'auth-parking-reconnect-disconnect', account.workflowId, history);
   });
 
   it('OPS-3 the history stays bounded: the workflow continues as new carrying its state, and both runs replay', async () => {
@@ -87,23 +90,12 @@ describe('Account workflow replay', () => {
     // A message right after the continue-as-new is handled by the new run.
     const on = await stack.request('POST', `/api/accounts/${account.id}/auto-tracking`, { enabled: true });
     expect(on.body.live).toMatchObject({ autoTracking: true, generation: carried.generation });
-    const dataConverter = await createDataConverter(stack.config.ENCRYPTION_KEYS);
     const first = await stack.client.workflow.getHandle(account.workflowId, firstRun).fetchHistory();
     expect(first.events!.at(-1)?.eventType).toBe(temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
     expect(first.events!.length).toBeLessThan(600);
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter }, first, account.workflowId);
+    await replay(first, account.workflowId);
+    const dataConverter = await createDataConverter(stack.config.ENCRYPTION_KEYS);
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter }, await handle.fetchHistory(), account.workflowId);
-  });
-
-  it('the recorded fixture history replays with the current workflow code (and only with its key)', async () => {
-    const fixture = JSON.parse(fs.readFileSync(FIXTURE, 'utf8')) as { workflowId: string; history: unknown };
-    const history = historyFromPlain(fixture.history);
-    expect(history.events!.length).toBeGreaterThan(20);
-    const bundle = await workflowBundle();
-    await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: await createDataConverter([FIXTURE_KEY]) }, history, fixture.workflowId);
-    // The payloads really are encrypted: another key cannot replay them.
-    await expect(
-      Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: await createDataConverter([{ id: FIXTURE_KEY.id, key: randomBytes(32) }]) }, history, fixture.workflowId),
-    ).rejects.toThrow();
+    recordFixtureIfAsked('account', 'continued-as-new-first-run', account.workflowId, first);
   });
 });

@@ -22,6 +22,7 @@ export async function ensureAccountWorkflow(ctx: ApiContext, account: Pick<AdAcc
           fullSweepIntervalSeconds: ctx.config.FULL_SWEEP_INTERVAL_SECONDS,
           metricsIntervalSeconds: ctx.config.METRICS_INTERVAL_SECONDS,
           metricsLookbackDays: ctx.config.METRICS_LOOKBACK_DAYS,
+          leadSync: { pollIntervalSeconds: ctx.config.LEAD_POLL_INTERVAL_SECONDS, reconcileIntervalSeconds: ctx.config.LEAD_RECONCILE_INTERVAL_SECONDS },
         },
       },
     ],

@@ -7,6 +7,7 @@ import { connectWorkflow } from '../../../workflows/connect';
 import { NETWORKS } from '../../networks/types';
 import type { ApiContext } from '../context';
 import { ApiError, parseInput } from '../errors';
+import { FailureType } from '../../domain/failures';
 
 const connectSchema = z.object({
   network: z.enum(NETWORKS),
@@ -38,7 +39,7 @@ export function connectionRoutes(ctx: ApiContext): Router {
 function connectFailure(error: unknown): unknown {
   if (!(error instanceof WorkflowFailedError)) return error;
   const cause = error.cause instanceof ActivityFailure ? error.cause.cause : error.cause;
-  if (cause instanceof ApplicationFailure && (cause.type === 'InvalidInput' || cause.type === 'NetworkAuthError')) {
+  if (cause instanceof ApplicationFailure && (cause.type === FailureType.InvalidInput || cause.type === FailureType.NetworkAuth)) {
     return new ApiError(400, 'authorization_failed', 'The network did not accept the authorization code; start the login again.', { reason: cause.message });
   }
   return new ApiError(502, 'network_unavailable', 'The ad network could not be reached to complete the connection; try again.');

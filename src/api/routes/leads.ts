@@ -1,14 +1,14 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
-import { leadSyncStateQuery, leadSyncWorkflowId, reconcileLeadsSignal, stopLeadSyncSignal, type LeadSyncLiveState } from '../../../workflows/lead-sync-definitions';
-import { leadSyncWorkflow } from '../../../workflows/lead-sync';
+import { setLeadSyncUpdate } from '../../../workflows/account-definitions';
+import { leadSyncStateQuery, leadSyncWorkflowId, reconcileLeadsSignal, type LeadSyncLiveState } from '../../../workflows/lead-sync-definitions';
 import type { AdAccountRecord } from '../../db/models/ad-account';
 import type { LeadDoc } from '../../db/models/lead';
 import type { LeadFormSyncDoc, LeadSyncAccountDoc } from '../../db/models/lead-sync-state';
 import type { ApiContext } from '../context';
 import { ApiError, parseInput } from '../errors';
-import { findAccount } from './accounts-service';
+import { ensureAccountWorkflow, findAccount } from './accounts-service';
 
 const toggleSchema = z.object({ enabled: z.boolean() }).strict();
 const reconcileSchema = z.object({ formId: z.string().min(1).max(64).optional() }).strict().default({});
@@ -36,21 +36,6 @@ export function leadRoutes(ctx: ApiContext): Router {
       if (error instanceof WorkflowNotFoundError) return null;
       throw error;
     }
-  }
-
-  async function start(account: AdAccountRecord): Promise<void> {
-    await ctx.temporal.workflow.start(leadSyncWorkflow, {
-      workflowId: leadSyncWorkflowId(account.network, account.externalId),
-      taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      args: [
-        {
-          network: account.network,
-          externalId: account.externalId,
-          settings: { pollIntervalSeconds: ctx.config.LEAD_POLL_INTERVAL_SECONDS, reconcileIntervalSeconds: ctx.config.LEAD_RECONCILE_INTERVAL_SECONDS },
-        },
-      ],
-    });
   }
 
   async function present(account: AdAccountRecord) {
@@ -90,23 +75,18 @@ export function leadRoutes(ctx: ApiContext): Router {
     };
   }
 
-  /** LEAD-1: starts or stops the account's lead-sync workflow (`leads/<network>/<externalId>`). */
+  /**
+   * LEAD-1: the account workflow owns the switch and runs the lead sync (`leads/<network>/<externalId>`)
+   * as its child; a disconnected account has no workflow, only the stored switch.
+   */
   router.post('/accounts/:id/lead-sync', async (req, res) => {
     const { enabled } = parseInput(toggleSchema, req.body);
     const account = await findAccount(ctx, req.params.id);
-    if (enabled && account.status === 'disconnected') throw new ApiError(409, 'account_disconnected', 'The account is disconnected; connect it again first.');
-    await models.LeadSyncAccount.updateOne(
-      { _id: account._id },
-      { $set: { network: account.network, enabled, changedAt: new Date() } },
-      { upsert: true },
-    );
-    if (enabled) await start(account);
-    else {
-      try {
-        await handleOf(account).signal(stopLeadSyncSignal);
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-      }
+    if (account.status === 'disconnected') {
+      if (enabled) throw new ApiError(409, 'account_disconnected', 'The account is disconnected; connect it again first.');
+      await models.LeadSyncAccount.updateOne({ _id: account._id }, { $set: { network: account.network, enabled, changedAt: new Date() } }, { upsert: true });
+    } else {
+      await (await ensureAccountWorkflow(ctx, account)).executeUpdate(setLeadSyncUpdate, { args: [{ enabled }] });
     }
     res.json(await present(account));
   });

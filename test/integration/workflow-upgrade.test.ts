@@ -1,0 +1,137 @@
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createActivityDeps } from '../../src/temporal/activity-deps';
+import { createDataConverter } from '../../src/temporal/data-converter';
+import { createWorker } from '../../src/temporal/worker';
+import { leadSyncWorkflowId } from '../../workflows/lead-sync-definitions';
+import { Patches } from '../../workflows/patches';
+import { useSandboxes } from '../support/sandboxes';
+import { eventually, startWorker, useStack, workflowBundle } from '../support/stack';
+import { connectAccount, connectNetwork, externalIdFor, getAccount, waitForSweeps } from '../support/tracking-helpers';
+
+/**
+ * README "Changing a workflow", proven once for real: a run started on the released account workflow
+ * (a frozen copy of it, test/fixtures/workflow-versions/) keeps running when the worker is upgraded to
+ * today's code mid-run — its recorded commands replay through the `patched()` gates — while its new
+ * decisions and every new run take the new path (the account owns its lead sync). And ACC-6 with that
+ * ownership: disconnecting stops every process of the account.
+ */
+const RELEASED_WORKFLOWS = path.join(__dirname, '..', 'fixtures', 'workflow-versions', 'before-lead-sync-ownership', 'index.ts');
+const EventType = temporal.api.enums.v1.EventType;
+const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
+
+async function running(client: Client, externalId: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const execution of client.workflow.list({ query: `AdAccountId="${externalId}" AND ExecutionStatus="Running"` })) ids.push(execution.workflowId);
+  return ids.sort();
+}
+
+describe('workflow upgrade in flight', () => {
+  const sandboxes = useSandboxes();
+  const stack = useStack({ env: () => ({ ...sandboxes.running.env, SWEEP_INTERVAL_SECONDS: '2', LEAD_POLL_INTERVAL_SECONDS: '2', LEAD_RECONCILE_INTERVAL_SECONDS: '3600' }) });
+  let upgraded: { worker: Worker; run: Promise<void> } | undefined;
+  afterAll(async () => {
+    if (!upgraded) return;
+    upgraded.worker.shutdown();
+    await upgraded.run;
+    // useStack shuts down "its" worker; that one was stopped for the released worker.
+    (stack as { worker: unknown }).worker = undefined;
+  });
+
+  it('OPS-3 a run started on the released code continues on today’s code without nondeterminism; it and new runs take the patched path', async () => {
+    // The released code runs the account: the stack's worker (today's code) steps aside for it.
+    stack.worker.shutdown();
+    await eventually(async () => stack.worker.getState() === 'STOPPED', { timeoutMs: 20_000, what: 'the stack worker stopped' });
+    const deps = createActivityDeps(stack.config, stack.db);
+    const released = await createWorker({
+      address: stack.config.TEMPORAL_ADDRESS,
+      namespace: stack.config.TEMPORAL_NAMESPACE,
+      taskQueue: stack.taskQueue,
+      encryptionKeys: stack.config.ENCRYPTION_KEYS,
+      deps,
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: RELEASED_WORKFLOWS, logger: quiet }),
+    });
+    const releasedRun = released.worker.run();
+    const seeded = await sandboxes.seed('facebook', { seed: 4081, accounts: 2, adsPerAccount: 6 });
+    const connection = await connectNetwork(stack, sandboxes, 'facebook', seeded.user.handle);
+    const old = await connectAccount(stack, connection.id, externalIdFor('facebook', seeded.accounts[0].id));
+    await waitForSweeps(stack, old.id, 2);
+
+    // The deploy: the released worker stops mid-run, today's code takes over the task queue.
+    released.worker.shutdown();
+    await releasedRun;
+    const worker = await startWorker(stack, deps);
+    upgraded = { worker, run: worker.run() };
+    const sweepsAtUpgrade = (await getAccount(stack, old.id)).live!.sweeps;
+    await waitForSweeps(stack, old.id, sweepsAtUpgrade + 2);
+
+    // A new decision of the old run takes the new path: the lead-sync switch starts its child.
+    expect((await stack.request('POST', `/api/accounts/${old.id}/lead-sync`, { enabled: true })).status).toBe(200);
+    const leadsId = leadSyncWorkflowId('facebook', old.externalId);
+    const child = await eventually(async () => {
+      const description = await stack.client.workflow.getHandle(leadsId).describe();
+      return description.status.name === 'RUNNING' ? description : undefined;
+    }, { what: 'the old run to start its lead sync child' });
+    expect(child.raw.workflowExecutionInfo?.parentExecution?.workflowId).toBe(old.workflowId);
+    await eventually(async () => (await stack.request('GET', `/api/accounts/${old.id}/lead-sync`)).body.lastPollAt, { what: 'a lead-sync poll' });
+
+    // A new run is patched from its first workflow task.
+    const fresh = await connectAccount(stack, connection.id, externalIdFor('facebook', seeded.accounts[1].id));
+    await waitForSweeps(stack, fresh.id, 1);
+    const freshEvents = (await stack.client.workflow.getHandle(fresh.workflowId).fetchHistory()).events ?? [];
+    const freshMarker = freshEvents.findIndex((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED);
+    expect(freshMarker).toBeGreaterThan(0);
+    expect(freshMarker).toBeLessThan(freshEvents.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sweepAdsPage'));
+    expect(Patches.accountOwnsLeadSync).toBe('account-owns-lead-sync');
+
+    // The upgraded old run still owns what it started: disconnect stops both of its processes.
+    expect(await running(stack.client, old.externalId)).toEqual([leadsId, old.workflowId].sort());
+    expect((await stack.request('DELETE', `/api/accounts/${old.id}`)).status).toBe(200);
+    await eventually(async () => (await running(stack.client, old.externalId)).length === 0, { timeoutMs: 30_000, what: 'nothing running for the old account' });
+
+    const oldHistory = await stack.client.workflow.getHandle(old.workflowId).fetchHistory();
+    const events = oldHistory.events ?? [];
+    // (UNHANDLED_COMMAND is the server asking again because a child event raced the run's completion.)
+    const taskFailures = events.filter(
+      (e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED && e.workflowTaskFailedEventAttributes?.cause !== temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+    );
+    expect(taskFailures, 'workflow task failures (nondeterminism)').toEqual([]);
+    const firstMarker = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED);
+    const childStarted = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED);
+    // The released code recorded no marker; today's code recorded it when the patched disconnect path
+    // ran (stopping the child), after the update handler — new code, no gate needed — started the child.
+    expect(childStarted).toBeGreaterThan(0);
+    expect(firstMarker).toBeGreaterThan(childStarted);
+    const dataConverter = await createDataConverter(stack.config.ENCRYPTION_KEYS);
+    // Today's code replays the mixed history; the released code cannot (the history really took the new path).
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter }, oldHistory, old.workflowId);
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await bundleWorkflowCode({ workflowsPath: RELEASED_WORKFLOWS, logger: quiet }), dataConverter }, oldHistory, old.workflowId),
+    ).rejects.toThrow();
+  });
+
+  it('ACC-6 / LEAD-1 disconnect stops tracking and lead sync within 30 s; connecting again restarts both', async () => {
+    const seeded = await sandboxes.seed('facebook', { seed: 4082, accounts: 1, adsPerAccount: 4 });
+    const connection = await connectNetwork(stack, sandboxes, 'facebook', seeded.user.handle);
+    const externalId = externalIdFor('facebook', seeded.accounts[0].id);
+    const account = await connectAccount(stack, connection.id, externalId);
+    await waitForSweeps(stack, account.id, 1);
+    expect((await stack.request('POST', `/api/accounts/${account.id}/lead-sync`, { enabled: true })).status).toBe(200);
+    const both = [leadSyncWorkflowId('facebook', externalId), account.workflowId].sort();
+    await eventually(async () => JSON.stringify(await running(stack.client, externalId)) === JSON.stringify(both), { what: 'tracking and lead sync running, found by AdAccountId' });
+
+    expect((await stack.request('DELETE', `/api/accounts/${account.id}`)).status).toBe(200);
+    await eventually(async () => (await running(stack.client, externalId)).length === 0, { timeoutMs: 30_000, what: 'nothing running after disconnect' });
+    const leadSync = (await stack.request('GET', `/api/accounts/${account.id}/lead-sync`)).body;
+    expect(leadSync).toMatchObject({ enabled: true, running: false });
+
+    // Connecting the account again resumes everything its switches say.
+    const again = await connectNetwork(stack, sandboxes, 'facebook', seeded.user.handle);
+    expect((await stack.request('POST', '/api/accounts', { connectionId: again.id, externalId })).status).toBeLessThan(300);
+    await eventually(async () => JSON.stringify(await running(stack.client, externalId)) === JSON.stringify(both), { what: 'both running again after connecting again' });
+    expect((await stack.request('GET', `/api/accounts/${account.id}/lead-sync`)).body).toMatchObject({ enabled: true, running: true });
+  });
+});

@@ -1,0 +1,16 @@
+/**
+ * Every `patched()` id in the workflow code, with the change it gates (README "Changing a workflow").
+ * An id is never reused or renamed: recorded histories carry it as a marker. Once no run older than a
+ * patch can still be open (the longest-lived runs continue as new, so: after every account's run has
+ * continued as new past the release), `patched(id)` becomes `deprecatePatch(id)` with the old branch
+ * deleted, and one release later the call goes too.
+ */
+export const Patches = {
+  /**
+   * Released after 9070651: the account workflow owns its lead sync (starts it as a child, stops it on
+   * disconnect, resumes it on reconnect); runs started before keep their recorded commands.
+   */
+  accountOwnsLeadSync: 'account-owns-lead-sync',
+  /** Same release: lead sync publishes the account's search attributes and parks on a refused token. */
+  leadSyncOwnedByAccount: 'lead-sync-owned-by-account',
+} as const;
