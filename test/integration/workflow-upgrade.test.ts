@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createActivityDeps } from '../../src/temporal/activity-deps';
 import { createDataConverter } from '../../src/temporal/data-converter';
 import { createWorker } from '../../src/temporal/worker';
-import { leadSyncWorkflowId } from '../../workflows/lead-sync-definitions';
+import { leadSyncStateQuery, leadSyncWorkflowId } from '../../workflows/lead-sync-definitions';
 import { Patches } from '../../workflows/patches';
 import { useSandboxes } from '../support/sandboxes';
 import { eventually, startWorker, useStack, workflowBundle } from '../support/stack';
@@ -133,5 +133,35 @@ describe('workflow upgrade in flight', () => {
     expect((await stack.request('POST', '/api/accounts', { connectionId: again.id, externalId })).status).toBeLessThan(300);
     await eventually(async () => JSON.stringify(await running(stack.client, externalId)) === JSON.stringify(both), { what: 'both running again after connecting again' });
     expect((await stack.request('GET', `/api/accounts/${account.id}/lead-sync`)).body).toMatchObject({ enabled: true, running: true });
+  });
+
+  it('ACC-2 / LEAD-1 auth parking applies to lead sync too: both park on a revoked token, a reconnect resumes both', async () => {
+    const seeded = await sandboxes.seed('facebook', { seed: 4083, accounts: 1, adsPerAccount: 4 });
+    const issuedBefore = new Set(sandboxes.running.facebook.state.world.tokens.keys());
+    const connection = await connectNetwork(stack, sandboxes, 'facebook', seeded.user.handle);
+    const tokens = [...sandboxes.running.facebook.state.world.tokens.keys()].filter((t) => !issuedBefore.has(t));
+    const externalId = externalIdFor('facebook', seeded.accounts[0].id);
+    const account = await connectAccount(stack, connection.id, externalId);
+    await waitForSweeps(stack, account.id, 1);
+    expect((await stack.request('POST', `/api/accounts/${account.id}/lead-sync`, { enabled: true })).status).toBe(200);
+    const leads = stack.client.workflow.getHandle(leadSyncWorkflowId('facebook', externalId));
+    await eventually(async () => (await leads.query(leadSyncStateQuery)).polls >= 1, { what: 'a first lead poll' });
+
+    for (const accessToken of tokens) await sandboxes.control('facebook').post('/_sandbox/tokens/revoke', { accessToken, reason: 'password_changed' });
+    await eventually(async () => (await leads.query(leadSyncStateQuery)).parked === true, { what: 'lead sync parked' });
+    await eventually(async () => (await getAccount(stack, account.id)).live?.status === 'needs_reconnect', { what: 'the account parked' });
+    const parked = await leads.query(leadSyncStateQuery);
+    expect(parked.lastError).toMatch(/reconnect/);
+    await eventually(async () => (await leads.describe()).searchAttributes?.AccountStatus?.[0] === 'needs_reconnect', { what: 'lead sync AccountStatus = needs_reconnect' });
+
+    const fresh = await connectNetwork(stack, sandboxes, 'facebook', seeded.user.handle);
+    expect((await stack.request('POST', `/api/accounts/${account.id}/reconnect`, { connectionId: fresh.id })).status).toBe(202);
+    const resumed = await eventually(async () => {
+      const live = await leads.query(leadSyncStateQuery);
+      return !live.parked && live.polls > parked.polls && !live.lastError ? live : undefined;
+    }, { what: 'lead sync polling again after the reconnect' });
+    expect(resumed.parked).toBe(false);
+    expect((await leads.describe()).searchAttributes?.AccountStatus?.[0]).toBe('active');
+    expect((await getAccount(stack, account.id)).live?.status).toBe('active');
   });
 });
