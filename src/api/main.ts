@@ -11,7 +11,7 @@ import { createApp } from './app';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'adtrack-api' });
-  const db = await connectDatabase(config.MONGODB_URI);
+  const db = await connectDatabase(config.MONGODB_URI, { flavor: config.DATABASE_FLAVOR });
   const { client, connection } = await createTemporalClient({
     address: config.TEMPORAL_ADDRESS,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
-  logger.info({ port: config.PORT }, 'api listening');
+  logger.info({ port: config.PORT, database: db.traits.flavor }, 'api listening');
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -44,6 +44,17 @@ export const envSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('adtrack'),
   TEMPORAL_UI_URL: url.default('http://localhost:8233'),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// URI').default('mongodb://127.0.0.1:27017/adtrack'),
+  /**
+   * Which server MONGODB_URI reaches. `auto` asks the server at connect; FerretDB (the embedded
+   * default) gets the small-bulk and serial-webhook-write workarounds, MongoDB does not.
+   */
+  DATABASE_FLAVOR: z.enum(['auto', 'ferretdb', 'mongodb']).default('auto'),
+
+  /** Worker tuning: the defaults suit the shared 2-core development box; size them to the host. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(200),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** Unset: the SDK's default. */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).optional(),
   CORS_SITE_ORIGINS: z
     .string()
     .default('')

@@ -1,9 +1,12 @@
 import mongoose, { type Connection } from 'mongoose';
+import { registerTraits, resolveFlavor, traitsOf, type DatabaseFlavorSetting, type DatabaseTraits } from './flavor';
 import { createModels, type Models } from './models';
 
 export interface Database {
   connection: Connection;
   models: Models;
+  /** What the server is and which workarounds it gets (FerretDB or MongoDB). */
+  traits: DatabaseTraits;
   close(): Promise<void>;
   ping(): Promise<boolean>;
 }
@@ -12,7 +15,7 @@ export interface Database {
  * One connection per process. Works unchanged against FerretDB (the embedded default) and MongoDB:
  * no multi-document transactions, no change streams, deterministic `_id`s and upserts for idempotency.
  */
-export async function connectDatabase(uri: string, options: { dbName?: string } = {}): Promise<Database> {
+export async function connectDatabase(uri: string, options: { dbName?: string; flavor?: DatabaseFlavorSetting } = {}): Promise<Database> {
   const connection = mongoose.createConnection(uri, {
     ...(options.dbName ? { dbName: options.dbName } : {}),
     serverSelectionTimeoutMS: 10_000,
@@ -20,11 +23,14 @@ export async function connectDatabase(uri: string, options: { dbName?: string } 
     autoCreate: true,
   });
   await connection.asPromise();
+  const traits = traitsOf(await resolveFlavor(options.flavor ?? 'auto', () => connection.db!.admin().buildInfo()));
+  registerTraits(connection, traits);
   const models = createModels(connection);
   await Promise.all(Object.values(models).map((model) => model.createIndexes()));
   return {
     connection,
     models,
+    traits,
     close: () => connection.close(),
     async ping() {
       try {

@@ -27,16 +27,20 @@ export interface NotifyOutcome {
 }
 
 /**
- * Webhook bursts (duplicates arrive together) are written one request at a time per process: the
- * embedded FerretDB (SQLite) can deadlock on many concurrent upserts into one collection, and the
- * work per request is a few milliseconds anyway. New notifications are plain inserts; a duplicate
- * is a duplicate-key error that is ignored.
+ * Webhook bursts (duplicates arrive together) are written one request at a time per process where the
+ * database needs it: the embedded FerretDB (SQLite) can deadlock on many concurrent upserts into one
+ * collection, and the work per request is a few milliseconds anyway. MongoDB writes them as they come.
+ * New notifications are plain inserts; a duplicate is a duplicate-key error that is ignored.
  */
 let queue: Promise<unknown> = Promise.resolve();
 function serially<T>(work: () => Promise<T>): Promise<T> {
   const run = queue.then(work, work);
   queue = run.catch(() => undefined);
   return run;
+}
+
+function writer(ctx: ApiContext): <T>(work: () => Promise<T>) => Promise<T> {
+  return ctx.db.traits.serialWebhookWrites ? serially : (work) => work();
 }
 
 /** lastWebhookAt is informational (LEAD-5): written at most every few seconds per account. */
@@ -53,7 +57,8 @@ function onlyDuplicateKeys(error: unknown): boolean {
 export async function recordLeadNotifications(ctx: ApiContext, network: Network, leads: readonly AnnouncedLead[]): Promise<NotifyOutcome> {
   const { models } = ctx.db;
   const now = new Date();
-  const { accounts, unknownAccount } = await serially(async () => {
+  const write = writer(ctx);
+  const { accounts, unknownAccount } = await write(async () => {
     const formIds = [...new Set(leads.map((l) => l.formId).filter((id): id is string => id !== null))];
     const forms =
       formIds.length === 0
@@ -103,7 +108,7 @@ export async function recordLeadNotifications(ctx: ApiContext, network: Network,
   const stamp = targets.filter((key) => now.getTime() - (lastWebhookWrite.get(key) ?? 0) >= WEBHOOK_STAMP_EVERY_MS);
   if (stamp.length > 0) {
     stamp.forEach((key) => lastWebhookWrite.set(key, now.getTime()));
-    await serially(() => models.LeadSyncAccount.updateMany({ _id: { $in: stamp } }, { $set: { lastWebhookAt: now } }));
+    await write(() => models.LeadSyncAccount.updateMany({ _id: { $in: stamp } }, { $set: { lastWebhookAt: now } }));
   }
   return { received: leads.length, signalled, ignored: signalled.length === 0 };
 }

@@ -4,21 +4,22 @@ import { connectDatabase } from '../db/connection';
 import { createLogger } from '../logging';
 import { installTemporalRuntime } from './runtime';
 import { createActivityDeps } from './activity-deps';
-import { createWorker } from './worker';
+import { createWorker, workerTuning } from './worker';
 
 /** The worker process: runs every workflow and activity on the configured task queue. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'adtrack-worker' });
   installTemporalRuntime(logger, 'INFO');
-  const db = await connectDatabase(config.MONGODB_URI);
+  const db = await connectDatabase(config.MONGODB_URI, { flavor: config.DATABASE_FLAVOR });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const { worker } = await createWorker({
+  const { worker, workflowCode } = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     encryptionKeys: config.ENCRYPTION_KEYS,
     deps: createActivityDeps(config, db),
+    tuning: workerTuning(config),
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
       worker.shutdown();
     });
   }
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker started');
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, workflowCode, database: db.traits.flavor }, 'worker started');
   await worker.run();
   await connection.close();
   await db.close();

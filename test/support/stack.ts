@@ -10,7 +10,7 @@ import { listen, type RunningServer } from '../../src/sandboxes/kit/sandbox-app'
 import { createLogger } from '../../src/logging';
 import { EncryptionCodec } from '../../src/temporal/codec';
 import { createTemporalClient, temporalIsServing } from '../../src/temporal/client';
-import { createWorker, WORKFLOWS_PATH } from '../../src/temporal/worker';
+import { createWorker, workerTuning, workflowBundleOptions } from '../../src/temporal/worker';
 import { createActivityDeps } from '../../src/temporal/activity-deps';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
 import type { ActivityDeps } from '../../activities';
@@ -32,7 +32,7 @@ export const TEST_ENCRYPTION_KEY = { id: 'test-key', key: randomBytes(32) };
 let bundlePromise: ReturnType<typeof bundleWorkflowCode> | undefined;
 /** Bundling takes seconds: once per test file (process). */
 export function workflowBundle() {
-  bundlePromise ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  bundlePromise ??= bundleWorkflowCode({ ...workflowBundleOptions(), logger: quietBundlerLogger });
   return bundlePromise;
 }
 
@@ -135,6 +135,7 @@ export async function startWorker(stack: TestStack, deps: ActivityDeps = createA
     taskQueue: stack.taskQueue,
     encryptionKeys: stack.config.ENCRYPTION_KEYS,
     deps,
+    tuning: workerTuning(stack.config),
     workflowBundle: await workflowBundle(),
   });
   return worker;

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config';
+import { workerTuning } from '../../src/temporal/worker';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 const valid = { ADMIN_API_TOKEN: 'a'.repeat(32), ENCRYPTION_KEYS: `k1:${KEY}` };
@@ -36,8 +37,25 @@ describe('config: one typed module, validated at start', () => {
     [{ ...valid, MONGODB_URI: 'postgres://x' }, 'MONGODB_URI'],
     [{ ...valid, FACEBOOK_GRAPH_URL: 'not a url' }, 'FACEBOOK_GRAPH_URL'],
     [{ ...valid, PLAN_TIER: 'gold' }, 'PLAN_TIER'],
+    [{ ...valid, DATABASE_FLAVOR: 'postgres' }, 'DATABASE_FLAVOR'],
+    [{ ...valid, WORKER_MAX_CACHED_WORKFLOWS: '-1' }, 'WORKER_MAX_CACHED_WORKFLOWS'],
+    [{ ...valid, WORKER_MAX_CONCURRENT_ACTIVITIES: '0' }, 'WORKER_MAX_CONCURRENT_ACTIVITIES'],
+    [{ ...valid, WORKER_MAX_CONCURRENT_ACTIVITIES: 'many' }, 'WORKER_MAX_CONCURRENT_ACTIVITIES'],
+    [{ ...valid, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1' }, 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS'],
   ])('rejects a bad value and names the variable (%#: %s)', (env, variable) => {
     expect(problemsOf(env as Record<string, string>)).toContain(variable);
+  });
+
+  it('worker tuning comes from configuration; the defaults are those of the shared development box', () => {
+    expect(workerTuning(loadConfig(valid))).toEqual({ maxCachedWorkflows: 200, maxConcurrentActivityTaskExecutions: 50 });
+    expect(
+      workerTuning(loadConfig({ ...valid, WORKER_MAX_CACHED_WORKFLOWS: '5000', WORKER_MAX_CONCURRENT_ACTIVITIES: '400', WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '120' })),
+    ).toEqual({ maxCachedWorkflows: 5000, maxConcurrentActivityTaskExecutions: 400, maxConcurrentWorkflowTaskExecutions: 120 });
+  });
+
+  it('the database flavor defaults to asking the server', () => {
+    expect(loadConfig(valid).DATABASE_FLAVOR).toBe('auto');
+    expect(loadConfig({ ...valid, DATABASE_FLAVOR: 'mongodb' }).DATABASE_FLAVOR).toBe('mongodb');
   });
 
   it('supports key rotation: several ids, the first encrypts', () => {
