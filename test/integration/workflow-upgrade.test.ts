@@ -5,7 +5,7 @@ import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createActivityDeps } from '../../src/temporal/activity-deps';
 import { createDataConverter } from '../../src/temporal/data-converter';
-import { createWorker } from '../../src/temporal/worker';
+import { createWorker, workerTuning, workflowBundleOptions } from '../../src/temporal/worker';
 import { leadSyncStateQuery, leadSyncWorkflowId } from '../../workflows/lead-sync-definitions';
 import { Patches } from '../../workflows/patches';
 import { useSandboxes } from '../support/sandboxes';
@@ -22,6 +22,8 @@ import { connectAccount, connectNetwork, externalIdFor, getAccount, waitForSweep
 const RELEASED_WORKFLOWS = path.join(__dirname, '..', 'fixtures', 'workflow-versions', 'before-lead-sync-ownership', 'index.ts');
 const EventType = temporal.api.enums.v1.EventType;
 const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
+
+const releasedBundle = () => bundleWorkflowCode({ ...workflowBundleOptions(), workflowsPath: RELEASED_WORKFLOWS, logger: quiet });
 
 async function running(client: Client, externalId: string): Promise<string[]> {
   const ids: string[] = [];
@@ -52,7 +54,8 @@ describe('workflow upgrade in flight', () => {
       taskQueue: stack.taskQueue,
       encryptionKeys: stack.config.ENCRYPTION_KEYS,
       deps,
-      workflowBundle: await bundleWorkflowCode({ workflowsPath: RELEASED_WORKFLOWS, logger: quiet }),
+      tuning: workerTuning(stack.config),
+      workflowBundle: await releasedBundle(),
     });
     const releasedRun = released.worker.run();
     const seeded = await sandboxes.seed('facebook', { seed: 4081, accounts: 2, adsPerAccount: 6 });
@@ -109,7 +112,7 @@ describe('workflow upgrade in flight', () => {
     // Today's code replays the mixed history; the released code cannot (the history really took the new path).
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter }, oldHistory, old.workflowId);
     await expect(
-      Worker.runReplayHistory({ workflowBundle: await bundleWorkflowCode({ workflowsPath: RELEASED_WORKFLOWS, logger: quiet }), dataConverter }, oldHistory, old.workflowId),
+      Worker.runReplayHistory({ workflowBundle: await releasedBundle(), dataConverter }, oldHistory, old.workflowId),
     ).rejects.toThrow();
   });
 
