@@ -132,6 +132,8 @@ function storedStateOf(doc: AdDoc | undefined) {
     ...(doc.reason ? { reason: doc.reason as TrackingReason } : {}),
     firstSeenAt: doc.firstSeenAt.toISOString(),
     engagementCapped: doc.engagementCapped,
+    ...(doc.nextRetryAt ? { retryNotBefore: new Date(doc.nextRetryAt).toISOString() } : {}),
+    ...(doc.networkUpdatedTime ? { networkUpdatedTime: doc.networkUpdatedTime } : {}),
   };
 }
 
@@ -171,10 +173,12 @@ async function storeOutcomes(
     const adKey = adKeyOf(network, ad.adId);
     const before = storedById.get(ad.adId);
     const wrote = plan.writeKey !== undefined && resultByKey.get(plan.writeKey)?.ok === true;
-    const attempts = plan.reason?.retryable ? (before?.attempts ?? 0) + 1 : 0;
-    const retryDelay = plan.reason?.retryable
+    // Waiting for its retry: the backoff already stored stays as it is (TRK-11).
+    const attempts = plan.waitingForRetry ? (before?.attempts ?? 0) : plan.reason?.retryable ? (before?.attempts ?? 0) + 1 : 0;
+    const retryDelay = plan.reason?.retryable && !plan.waitingForRetry
       ? Math.max(plan.reason.networkError?.retryAfterMs ?? 0, Math.min(RETRY_MAX_MS, retryBaseMs * 2 ** Math.min(attempts - 1, 10)))
       : 0;
+    const nextRetryAt = plan.waitingForRetry ? (before?.nextRetryAt ?? null) : retryDelay ? new Date(now.getTime() + retryDelay) : null;
     adOps.push({
       updateOne: {
         filter: { _id: adKey },
@@ -194,9 +198,10 @@ async function storeOutcomes(
             reason: plan.reason ? { code: plan.reason.code, message: plan.reason.message, retryable: plan.reason.retryable } : null,
             engagementCapped: plan.nextState.engagementCapped,
             attempts,
-            nextRetryAt: retryDelay ? new Date(now.getTime() + retryDelay) : null,
+            nextRetryAt,
             networkUpdatedTime: ad.updatedTime,
-            lastCheckedAt: now,
+            // The backoff counts from the last real attempt, which a waiting ad did not get.
+            lastCheckedAt: plan.waitingForRetry && before ? before.lastCheckedAt : now,
             ...(wrote ? { appliedParams: { ...(before?.appliedParams ?? {}), ...(plan.appliedParams ?? {}) } } : {}),
             ...(plan.trackingStatus === 'tracked' && !before?.trackedSince ? { trackedSince: now } : {}),
           },

@@ -51,6 +51,8 @@ function networkOutcome(ad: AdRecord, account: AccountTrackingContext, landing: 
  *   ≥ 20 engagements becomes ENGAGEMENT_CAP, and stays capped on later sweeps (the flag is sticky in
  *   `nextState`) until its id is in `engagementCapOverrides`. An ad that is already tagged needs no
  *   write and is never capped; an ad first seen later is never capped.
+ * - TRK-11: an ad whose write failed retryably waits for its retry time (exponential backoff, or the
+ *   network's own hint), however often sweeps list it, unless it was edited at the network since.
  * - `now` (ISO) stamps `firstSeenAt` for an ad seen for the first time.
  */
 export function planAdTracking(
@@ -77,6 +79,9 @@ export function planAdTracking(
   };
   if (!account.autoTracking) return keep(reasons.autoTrackingOff());
   if (ad.status !== 'active' && ad.status !== 'pending_review') return keep(reasons.notDeliverable(ad.rawStatus));
+  if (isWaitingForRetry(ad, stored, now)) {
+    return { ...base, trackingStatus: 'error', reason: stored.reason!, waitingForRetry: true, nextState: next('error', stored.reason, wasCapped) };
+  }
 
   const outcome = networkOutcome(ad, account, landing);
   if (outcome.kind === 'error') {
@@ -103,4 +108,10 @@ export function planAdTracking(
     appliedParams: outcome.appliedParams,
     nextState: next('pending', undefined, capped),
   };
+}
+
+function isWaitingForRetry(ad: AdRecord, stored: StoredAdTrackingState, now: string | undefined): boolean {
+  if (stored.trackingStatus !== 'error' || !stored.reason?.retryable || !stored.retryNotBefore || now === undefined) return false;
+  if (stored.networkUpdatedTime !== undefined && stored.networkUpdatedTime !== ad.updatedTime) return false;
+  return Date.parse(now) < Date.parse(stored.retryNotBefore);
 }

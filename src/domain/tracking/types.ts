@@ -82,6 +82,10 @@ export interface StoredAdTrackingState {
    * the ad stays capped on later sweeps until an admin override lists it.
    */
   engagementCapped?: boolean;
+  /** TRK-11: ISO time before which a retryable error is not retried (the backoff, or the network's hint). */
+  retryNotBefore?: string;
+  /** The ad's `updatedTime` at the network when it was last planned: an edit since then re-plans it at once. */
+  networkUpdatedTime?: string;
 }
 
 /** Result of the landing-page probe the activity performs on the ad's URL (no redirects followed). */
@@ -118,6 +122,11 @@ export interface AdTrackingPlan {
    * listed as `_<key>` (how templates reference it), e.g. `_utmcampaign`.
    */
   appliedParams?: Record<string, string>;
+  /**
+   * TRK-11: a retryable error whose retry time has not come, on an ad nobody edited since: no write
+   * now, and the stored backoff (attempts, next retry) stays as it is.
+   */
+  waitingForRetry?: true;
   nextState: NextAdTrackingState;
 }
 
