@@ -1,8 +1,10 @@
 import { heartbeat } from '@temporalio/activity';
 import type { AnyBulkWriteOperation } from 'mongoose';
 import { bulkWriteInChunks } from '../src/db/bulk';
+import { isOnlyDuplicateKeys } from '../src/db/errors';
 import { adKeyOf, type AdDoc } from '../src/db/models/ad';
 import type { AdAuditEntry } from '../src/db/models/ad-audit';
+import type { AdWriteIntent } from '../src/db/models/ad-write-journal';
 import type { Models } from '../src/db/models';
 import {
   foldWrites,
@@ -85,6 +87,8 @@ export function createTrackingActivities(deps: TrackingDeps) {
         const now = new Date();
         const planned = ads.map((ad) => planAdTracking(ad, context, storedStateOf(storedById.get(ad.adId)), landing.get(ad.adId), now.toISOString()));
         const { plans, writes } = foldWrites(planned);
+        const interrupted = await interruptedWrites(deps.models, account.network, ads, plans, storedById);
+        const journaled = await journalWrites(deps.models, input, account.network, ads, plans, now);
         const results: WriteResult[] = [];
         for (let i = 0; i < writes.length; i += client.limits.writeBatchMax) {
           results.push(...(await client.applyTracking(accessToken, account.externalId, writes.slice(i, i + client.limits.writeBatchMax))));
@@ -92,7 +96,9 @@ export function createTrackingActivities(deps: TrackingDeps) {
         }
         const settled = settleWriteResults(plans, results);
         const writesByKey = new Map(writes.map((w) => [w.key, w]));
-        await storeOutcomes(deps.models, input, account.network, ads, settled, storedById, writesByKey, results, now, deps.trackingRetryBaseMs ?? RETRY_BASE_MS);
+        await storeOutcomes(deps.models, input, account.network, ads, settled, storedById, writesByKey, results, interrupted, now, deps.trackingRetryBaseMs ?? RETRY_BASE_MS);
+        const done = [...journaled, ...interrupted.keys()];
+        if (done.length > 0) await deps.models.AdWriteJournal.deleteMany({ _id: { $in: done } });
 
         const statuses: Record<string, number> = {};
         for (const plan of settled) statuses[plan.trackingStatus] = (statuses[plan.trackingStatus] ?? 0) + 1;
@@ -162,6 +168,7 @@ async function storeOutcomes(
   storedById: Map<string, AdDoc>,
   writesByKey: Map<string, TrackingWrite>,
   results: WriteResult[],
+  interrupted: Map<string, AdWriteIntent>,
   now: Date,
   retryBaseMs: number,
 ): Promise<void> {
@@ -173,6 +180,10 @@ async function storeOutcomes(
     const adKey = adKeyOf(network, ad.adId);
     const before = storedById.get(ad.adId);
     const wrote = plan.writeKey !== undefined && resultByKey.get(plan.writeKey)?.ok === true;
+    // Tagged at the network by a write of ours whose outcome a stopped worker never stored.
+    const intent = interrupted.get(adKey);
+    const recovered = !wrote && intent !== undefined && plan.trackingStatus === 'tracked' && before?.trackingStatus !== 'tracked' ? intent : undefined;
+    const appliedNow = wrote ? (plan.appliedParams ?? {}) : recovered?.params;
     // Waiting for its retry: the backoff already stored stays as it is (TRK-11).
     const attempts = plan.waitingForRetry ? (before?.attempts ?? 0) : plan.reason?.retryable ? (before?.attempts ?? 0) + 1 : 0;
     const retryDelay = plan.reason?.retryable && !plan.waitingForRetry
@@ -202,7 +213,7 @@ async function storeOutcomes(
             networkUpdatedTime: ad.updatedTime,
             // The backoff counts from the last real attempt, which a waiting ad did not get.
             lastCheckedAt: plan.waitingForRetry && before ? before.lastCheckedAt : now,
-            ...(wrote ? { appliedParams: { ...(before?.appliedParams ?? {}), ...(plan.appliedParams ?? {}) } } : {}),
+            ...(appliedNow ? { appliedParams: { ...(before?.appliedParams ?? {}), ...appliedNow } } : {}),
             ...(plan.trackingStatus === 'tracked' && !before?.trackedSince ? { trackedSince: now } : {}),
           },
           $setOnInsert: { firstSeenAt: plan.nextState.firstSeenAt ? new Date(plan.nextState.firstSeenAt) : now, engagementCapOverride: false },
@@ -212,7 +223,7 @@ async function storeOutcomes(
     });
     const changed = wrote || before?.trackingStatus !== plan.trackingStatus || before?.reason?.code !== plan.reason?.code;
     if (!changed) return;
-    const action: AdAuditEntry['action'] = wrote ? 'applied' : plan.trackingStatus === 'error' ? 'error' : plan.trackingStatus === 'excluded' ? 'excluded' : 'skipped';
+    const action: AdAuditEntry['action'] = appliedNow ? 'applied' : plan.trackingStatus === 'error' ? 'error' : plan.trackingStatus === 'excluded' ? 'excluded' : 'skipped';
     const write = plan.writeKey ? writesByKey.get(plan.writeKey) : undefined;
     auditOps.push({
       updateOne: {
@@ -225,7 +236,12 @@ async function storeOutcomes(
             run: input.run,
             action,
             before: { trackingStatus: before?.trackingStatus ?? null, params: before?.appliedParams ?? {}, ...trackingSnapshot(ad) },
-            after: { trackingStatus: plan.trackingStatus, params: plan.appliedParams ?? {}, ...(wrote && write ? { write: describeWrite(write) } : {}) },
+            after: {
+              trackingStatus: plan.trackingStatus,
+              params: appliedNow ?? plan.appliedParams ?? {},
+              ...(wrote && write ? { write: describeWrite(write) } : {}),
+              ...(recovered ? { recoveredFrom: recovered.run } : {}),
+            },
             reason: plan.reason ? { code: plan.reason.code, message: plan.reason.message } : null,
           },
         },
@@ -236,6 +252,37 @@ async function storeOutcomes(
   // The audit trail first: an ad never shows a new status without the entry that explains it (TRK-12).
   await bulkWriteInChunks(models.AdAudit, auditOps, { ordered: false });
   await bulkWriteInChunks(models.Ad, adOps, { ordered: false });
+}
+
+/**
+ * Journal entries of ads found tagged that we had not stored as tagged: the writes of an interrupted
+ * attempt (see AdWriteIntent). Looked up only for such ads, so a sweep with nothing new reads nothing.
+ */
+async function interruptedWrites(models: Models, network: Network, ads: AdRecord[], plans: AdTrackingPlan[], storedById: Map<string, AdDoc>): Promise<Map<string, AdWriteIntent>> {
+  const candidates = ads.filter((ad, index) => plans[index]!.trackingStatus === 'tracked' && storedById.get(ad.adId)?.trackingStatus !== 'tracked');
+  if (candidates.length === 0) return new Map();
+  const found = await models.AdWriteJournal.find({ _id: { $in: candidates.map((ad) => adKeyOf(network, ad.adId)) } }).lean();
+  return new Map(found.map((intent) => [intent._id, intent]));
+}
+
+/**
+ * Journals the page's writes before they are sent (see AdWriteIntent); returns the journaled keys.
+ * Inserts, the embedded database's fastest write; an entry an interrupted attempt left stays (the same
+ * sweep's, or an older one the page removes when it is done).
+ */
+async function journalWrites(models: Models, input: SweepPageInput, network: Network, ads: AdRecord[], plans: AdTrackingPlan[], now: Date): Promise<string[]> {
+  const intents = ads.flatMap((ad, index): AdWriteIntent[] => {
+    const plan = plans[index]!;
+    if (plan.writeKey === undefined) return [];
+    return [{ _id: adKeyOf(network, ad.adId), accountKey: input.accountKey, run: input.run, params: plan.appliedParams ?? {}, at: now }];
+  });
+  if (intents.length === 0) return [];
+  try {
+    await models.AdWriteJournal.insertMany(intents, { ordered: false });
+  } catch (error) {
+    if (!isOnlyDuplicateKeys(error)) throw error;
+  }
+  return intents.map((intent) => intent._id);
 }
 
 function trackingSnapshot(ad: AdRecord): Record<string, unknown> {

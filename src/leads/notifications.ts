@@ -10,6 +10,7 @@ import type { ApiContext } from '../api/context';
 import { leadKeyOf } from '../db/models/lead';
 import type { LeadFormSyncDoc } from '../db/models/lead-sync-state';
 import type { Network } from '../networks/types';
+import { isOnlyDuplicateKeys } from '../db/errors';
 
 export interface AnnouncedLead {
   leadId: string;
@@ -47,12 +48,6 @@ function writer(ctx: ApiContext): <T>(work: () => Promise<T>) => Promise<T> {
 const lastWebhookWrite = new Map<string, number>();
 const WEBHOOK_STAMP_EVERY_MS = 5_000;
 
-function onlyDuplicateKeys(error: unknown): boolean {
-  const e = error as { code?: number; writeErrors?: { code?: number }[] | { code?: number } };
-  if (e?.code === 11000) return true;
-  const list = Array.isArray(e?.writeErrors) ? e.writeErrors : e?.writeErrors ? [e.writeErrors] : [];
-  return list.length > 0 && list.every((w) => w.code === 11000);
-}
 
 export async function recordLeadNotifications(ctx: ApiContext, network: Network, leads: readonly AnnouncedLead[]): Promise<NotifyOutcome> {
   const { models } = ctx.db;
@@ -83,7 +78,7 @@ export async function recordLeadNotifications(ctx: ApiContext, network: Network,
         await models.LeadNotification.insertMany(fresh, { ordered: false });
       } catch (error) {
         // A concurrent delivery of the same lead (another API instance): already recorded.
-        if (!onlyDuplicateKeys(error)) throw error;
+        if (!isOnlyDuplicateKeys(error)) throw error;
       }
       // Already stored (the poll was faster than the webhook): resolved right away.
       const stored = (await models.Lead.find({ _id: { $in: fresh.map((d) => d._id) } }, { _id: 1 }).lean<{ _id: string }[]>()).map((l) => l._id);

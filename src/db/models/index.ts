@@ -3,6 +3,7 @@ import { registerAd } from './ad';
 import { registerAdAccount } from './ad-account';
 import { registerAdAudit } from './ad-audit';
 import { registerAdMetric } from './ad-metric';
+import { registerAdWriteJournal } from './ad-write-journal';
 import { registerConnection } from './connection';
 import { registerConversionDefinition } from './conversion-definition';
 import { registerConversionLedger, registerConversionOutbox } from './conversion-ledger';
@@ -28,6 +29,7 @@ export function createModels(connection: Connection) {
     Ad: registerAd(connection),
     AdAudit: registerAdAudit(connection),
     AdMetric: registerAdMetric(connection),
+    AdWriteJournal: registerAdWriteJournal(connection),
     TrackingTemplate: registerTrackingTemplate(connection),
     LandingCheck: registerLandingCheck(connection),
     ConversionDefinition: registerConversionDefinition(connection),
