@@ -38,6 +38,17 @@ describe('§3 creatives are immutable; tracking changes swap creatives', () => {
     expect((await readAd(adId)).body.effective_status).toBe('ACTIVE');
   });
 
+  it('issue 11: like Graph, the node\'s own id (sent by Meta\'s SDK on updates and edge creates) and null parameters are ignored; another id is still (#100)', async () => {
+    const adId = adOfKind('link');
+    const renamed = await control.graph('POST', `/v25.0/${adId}`, { access_token: token, id: adId, name: 'renamed by SDK', status: null }, { json: true });
+    expect(renamed.body).toEqual({ success: true });
+    const before = await readAd(adId);
+    const created = await control.graph<{ id: string }>('POST', `/v25.0/${account().id}/adcreatives`, { access_token: token, id: account().id, object_story_spec: before.body.creative.object_story_spec, url_tags: null }, { json: true });
+    expect(created.body.id).toMatch(/^\d+$/);
+    const otherId = await control.graph<GraphErrorEnvelope>('POST', `/v25.0/${adId}`, { access_token: token, id: before.body.creative.id, name: 'x' }, { json: true });
+    expect(otherId.body.error.code).toBe(100);
+  });
+
   it('§3.3 validate_only changes nothing; read-only fields in a copied spec are rejected', async () => {
     const adId = adOfKind('carousel');
     const before = await readAd(adId);
