@@ -293,6 +293,17 @@ describe('§2 accounts, campaigns, creatives', () => {
     expect(batch.status).toBe(400);
   });
 
+  it('§2.5 a creative PARTIAL_UPDATE is validated as a whole: an unrecognized field fails it with 422 and the valid part is not applied', async () => {
+    const account = firstAccount();
+    const ad = seed.ads.find((a) => a.accountId === account.id)!;
+    const path = `/rest/adAccounts/${account.id}/creatives/${enc(`urn:li:sponsoredCreative:${ad.id}`)}`;
+    const before = (await api('GET', path)).body;
+    const mixed = await api('POST', path, { restliMethod: 'PARTIAL_UPDATE', body: { patch: { $set: { name: 'Would be renamed', trackingParameters: [] } } } });
+    expect(mixed.status).toBe(422);
+    expect(mixed.body).toEqual({ status: 422, code: 'UNPROCESSABLE_ENTITY', message: 'ERROR :: /trackingParameters :: unrecognized field found but not allowed' });
+    expect((await api('GET', path)).body.name).toBe(before.name);
+  });
+
   it('§2.2 a VIEWER can read but not write (403 ACCESS_DENIED)', async () => {
     const viewer = (await li.authorize('viewer')).access_token;
     const account = firstAccount();

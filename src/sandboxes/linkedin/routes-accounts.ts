@@ -172,7 +172,7 @@ const KNOWN_FIELDS = [...READ_ONLY, 'name', 'status', 'dailyBudget', 'unitCost',
  */
 function unrecognizedField(field: string): RestliHttpError {
   if (KNOWN_FIELDS.includes(field)) return errors.unprocessable(`Field ${field} cannot be changed by this emulator`, 'FIELD_NOT_EDITABLE');
-  return errors.unprocessable(`ERROR :: /${field} :: unrecognized field found but not allowed`, 'UNPROCESSABLE_ENTITY');
+  return errors.unrecognizedField(field);
 }
 
 function applyCampaignPatch(campaign: CampaignRecord, set: Record<string, unknown>, remove: string[]): void {
