@@ -57,7 +57,7 @@ export interface CustomParameter {
 /** Google: tracking settings at every level that can override the campaign template (TRK-6). */
 export interface GoogleAdTracking {
   network: 'google';
-  /** SEARCH | DISPLAY | SMART | DEMAND_GEN | DISCOVERY | VIDEO | PERFORMANCE_MAX | ... */
+  /** SEARCH | DISPLAY | SMART | DEMAND_GEN | VIDEO | PERFORMANCE_MAX | ... (v22 AdvertisingChannelType) */
   channelType: string;
   customerTrackingUrlTemplate: string;
   campaignTrackingUrlTemplate: string;

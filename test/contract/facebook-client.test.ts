@@ -173,25 +173,44 @@ describe('FacebookClient: accounts and ads', () => {
 });
 
 describe('FacebookClient: applyTracking (§3.3, §5)', () => {
-  it('120 writes go out as 3 batch requests (50, 50, 20); each ad gets a new creative and goes to review', async () => {
-    await reseed(130);
-    const { ads } = await allAds(account(), 'all', 100);
-    const targets = ads.slice(0, 120);
-    const writes: TrackingWrite[] = targets.map((ad, i) => ({
+  const trackingWrites = (ads: AdRecord[]): TrackingWrite[] =>
+    ads.map((ad, i) => ({
       network: 'facebook',
       key: `w${i}`,
       adId: ad.adId,
       creativeId: facebookTracking(ad).creativeId,
       urlTags: `utm_source=facebook&utm_medium=paid&hsa_ad=${ad.adId}&hsa_src={{site_source_name}}`,
     }));
+
+  it('TRK-2 120 writes: per 50 one read, then create-creative + ad-update pairs in batches of 50 operations; each ad gets its new creative and goes to review', async () => {
+    await reseed(130);
+    const { ads } = await allAds(account(), 'all', 100);
+    const targets = ads.slice(0, 120);
+    const writes = trackingWrites(targets);
     await control.clearRequests();
     const results = await client.applyTracking(token, account(), writes);
     const batches = await control.requests('POST /batch');
-    expect(batches.map((r) => r.batchSize)).toEqual([50, 50, 20]);
+    expect(batches.map((r) => r.batchSize)).toEqual([50, 50, 50, 50, 40]);
+    expect((await control.requests()).filter((r) => r.endpoint !== 'POST /batch').map((r) => r.method)).toEqual(['GET', 'GET', 'GET']);
     expect(results).toHaveLength(120);
     expect(results.every((r) => r.ok && r.createdId && r.createdId !== (writes.find((w) => w.key === r.key) as { creativeId: string }).creativeId)).toBe(true);
     const after = await control.ad(targets[0]!.adId);
     expect(after).toMatchObject({ effectiveStatus: 'PENDING_REVIEW', creativeId: results[0]!.createdId, urlTags: writes[0]!.network === 'facebook' ? writes[0]!.urlTags : '' });
+    await reseed();
+  });
+
+  it('TRK-2 1,000 eligible ads cost 60 requests: 20 reads of 50 ads and 40 batches of 50 operations (the two documented steps need 2,000 operations, so 40 batches is the floor)', async () => {
+    await reseed(1000);
+    const { ads } = await allAds(account(), 'all', 100);
+    expect(ads).toHaveLength(1000);
+    await control.clearRequests();
+    const results = await client.applyTracking(token, account(), trackingWrites(ads));
+    const log = await control.requests();
+    const batches = log.filter((r) => r.endpoint === 'POST /batch');
+    expect(results.filter((r) => r.ok)).toHaveLength(1000);
+    expect(batches).toHaveLength(40);
+    expect(batches.every((r) => r.batchSize === 50)).toBe(true);
+    expect(log).toHaveLength(60);
     await reseed();
   });
 

@@ -38,6 +38,17 @@ describe('§3 creatives are immutable; tracking changes swap creatives', () => {
     expect((await readAd(adId)).body.effective_status).toBe('ACTIVE');
   });
 
+  it('issue 11: like Graph, the node\'s own id (sent by Meta\'s SDK on updates and edge creates) and null parameters are ignored; another id is still (#100)', async () => {
+    const adId = adOfKind('link');
+    const renamed = await control.graph('POST', `/v25.0/${adId}`, { access_token: token, id: adId, name: 'renamed by SDK', status: null }, { json: true });
+    expect(renamed.body).toEqual({ success: true });
+    const before = await readAd(adId);
+    const created = await control.graph<{ id: string }>('POST', `/v25.0/${account().id}/adcreatives`, { access_token: token, id: account().id, object_story_spec: before.body.creative.object_story_spec, url_tags: null }, { json: true });
+    expect(created.body.id).toMatch(/^\d+$/);
+    const otherId = await control.graph<GraphErrorEnvelope>('POST', `/v25.0/${adId}`, { access_token: token, id: before.body.creative.id, name: 'x' }, { json: true });
+    expect(otherId.body.error.code).toBe(100);
+  });
+
   it('§3.3 validate_only changes nothing; read-only fields in a copied spec are rejected', async () => {
     const adId = adOfKind('carousel');
     const before = await readAd(adId);
@@ -74,6 +85,44 @@ describe('§5 batch', () => {
     expect((JSON.parse(res.body[1]!.body) as GraphErrorEnvelope).error.code).toBe(100);
     const noHeaders = await control.graph<{ headers?: unknown }[]>('POST', '/v25.0/', { access_token: token, include_headers: 'false', batch: [op(adOfKind('link'))] });
     expect(noHeaders.body[0]!.headers).toBeUndefined();
+  });
+
+  it('TRK-2 §5 named operations: a creative created in the batch is referenced by {result=name:$.id} in the ad update; omit_response_on_success decides whether its answer is kept', async () => {
+    const adId = adOfKind('link');
+    const before = await control.graph<{ creative: { id: string; object_story_spec: unknown } }>('GET', `/v25.0/${adId}`, { access_token: token, fields: 'creative{id,object_story_spec}' });
+    const create = (name: string, keep?: boolean) => ({
+      method: 'POST',
+      name,
+      relative_url: `${account().id}/adcreatives`,
+      body: new URLSearchParams({ object_story_spec: JSON.stringify(before.body.creative.object_story_spec), url_tags: `utm_source=${name}` }).toString(),
+      ...(keep === undefined ? {} : { omit_response_on_success: keep ? false : true }),
+    });
+    const update = (name: string) => ({ method: 'POST', relative_url: adId, body: `creative=${encodeURIComponent('{"creative_id":"')}{result=${name}:$.id}${encodeURIComponent('"}')}` });
+    const kept = await control.graph<({ code: number; body: string } | null)[]>('POST', '/v25.0/', { access_token: token, include_headers: 'false', batch: [create('first', true), update('first')] });
+    const createdId = (JSON.parse(kept.body[0]!.body) as { id: string }).id;
+    expect(kept.body[1]).toEqual({ code: 200, body: JSON.stringify({ success: true }) });
+    expect((await control.ad(adId)).creativeId).toBe(createdId);
+
+    const omitted = await control.graph<({ code: number; body: string } | null)[]>('POST', '/v25.0/', { access_token: token, batch: [create('second'), update('second')] });
+    expect(omitted.body[0]).toBeNull();
+    expect(omitted.body[1]!.code).toBe(200);
+    expect((await control.ad(adId)).urlTags).toBe('utm_source=second');
+
+    const unknown = await control.graph<{ code: number; body: string }[]>('POST', '/v25.0/', { access_token: token, batch: [update('nobody')] });
+    expect((JSON.parse(unknown.body[0]!.body) as GraphErrorEnvelope).error.code).toBe(100);
+    const badCreate = { ...create('broken', true), body: 'url_tags=x' };
+    const afterFailure = await control.graph<{ code: number; body: string }[]>('POST', '/v25.0/', { access_token: token, batch: [badCreate, update('broken')] });
+    expect(afterFailure.body.map((item) => item.code)).toEqual([400, 400]);
+    expect((await control.ad(adId)).urlTags).toBe('utm_source=second');
+  });
+
+  it('TRK-2 §3.3 an ad update takes only {"creative_id": …}; an inline creative spec (undocumented) is (#100)', async () => {
+    const adId = adOfKind('link');
+    const before = await control.graph<{ creative: { object_story_spec: unknown } }>('GET', `/v25.0/${adId}`, { access_token: token, fields: 'creative{object_story_spec}' });
+    const inline = await control.graph<GraphErrorEnvelope>('POST', `/v25.0/${adId}`, { access_token: token, creative: { object_story_spec: before.body.creative.object_story_spec, url_tags: 'a=b' } });
+    expect(inline.status).toBe(400);
+    expect(inline.body.error).toMatchObject({ code: 100 });
+    expect(inline.body.error.message).toMatch(/creative_id/);
   });
 
   it('§5 batchItemFailureRate fails single items with a transient code 2', async () => {

@@ -160,7 +160,7 @@ describe('§2.2 googleAds:search', () => {
     );
     expect(res.status).toBe(200);
     expect(res.body.fieldMask).toBe(
-      'campaign.id,campaign.name,campaign.status,campaign.advertising_channel_type,campaign.tracking_url_template,campaign.url_custom_parameters',
+      'campaign.id,campaign.name,campaign.status,campaign.advertisingChannelType,campaign.trackingUrlTemplate,campaign.urlCustomParameters',
     );
     const rows = res.body.results as Json[];
     const first = rows[0]?.campaign as Json;
@@ -209,6 +209,19 @@ describe('§2.2 googleAds:search', () => {
   });
 });
 
+describe('v22 enums (issue 11)', () => {
+  it('no DISCOVERY anywhere: campaigns are DEMAND_GEN with DEMAND_GEN_* ad types, and DISCOVERY is not a v22 channel type', async () => {
+    const rows = (await search('SELECT campaign.advertising_channel_type, ad_group_ad.ad.type FROM ad_group_ad')).body.results as Json[];
+    const channels = new Set(rows.map((r) => (r.campaign as Json).advertisingChannelType));
+    const adTypes = new Set(rows.map((r) => ((r.adGroupAd as Json).ad as Json).type));
+    expect([...channels, ...adTypes].some((v) => String(v).includes('DISCOVERY'))).toBe(false);
+    expect(channels).toContain('DEMAND_GEN');
+    expect([...adTypes]).toEqual(expect.arrayContaining(['DEMAND_GEN_MULTI_ASSET_AD', 'DEMAND_GEN_VIDEO_RESPONSIVE_AD']));
+    const refused = await search("SELECT campaign.id FROM campaign WHERE campaign.advertising_channel_type = 'DISCOVERY'");
+    expect(refused.status).toBe(400);
+  });
+});
+
 describe('§2.3 googleAds:searchStream', () => {
   it('answers one JSON array of batches', async () => {
     await sb.control('PUT', '/config', { searchPageSize: 5 });
@@ -216,7 +229,7 @@ describe('§2.3 googleAds:searchStream', () => {
     expect(Array.isArray(res.body)).toBe(true);
     const batches = res.body as unknown as Json[];
     expect(batches.map((b) => (b.results as unknown[]).length)).toEqual([5, 5, 2]);
-    expect(batches[0]?.fieldMask).toBe('ad_group_ad.ad.id');
+    expect(batches[0]?.fieldMask).toBe('adGroupAd.ad.id');
     await sb.control('PUT', '/config', { searchPageSize: 10_000 });
   });
 });

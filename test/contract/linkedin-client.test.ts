@@ -160,7 +160,7 @@ describe('accounts and ads (§2)', () => {
 });
 
 describe('applyTracking (§2.4, §2.7)', () => {
-  it('§2.7 one PARTIAL_UPDATE per campaign replaces its URL parameters; a click then carries them, tokens resolved', async () => {
+  it('TRK-8 §2.7 one PUT per campaign on its adTrackingParameters resource replaces the set; listAds reads it back; a click carries it, tokens resolved', async () => {
     expect(client.limits.writeBatchMax).toBe(1);
     const ad = seed.ads.find((a) => a.accountId === accountId() && a.kind === 'video' && a.landingUrl && !a.landingUrl.includes('#'))!;
     const urlParameters = [
@@ -171,7 +171,7 @@ describe('applyTracking (§2.4, §2.7)', () => {
     ];
     const results = await client.applyTracking(token, accountId(), [{ network: 'linkedin', key: 'k1', campaignId: ad.campaignId, urlParameters }]);
     expect(results).toEqual([{ key: 'k1', ok: true }]);
-    expect((await requests()).map((r) => `${r.endpoint} ${r.status}`)).toEqual(['POST /rest/adAccounts/{id}/adCampaigns/{id} PARTIAL_UPDATE 204']);
+    expect((await requests()).map((r) => `${r.endpoint} ${r.status}`)).toEqual(['PUT /rest/adTrackingParameters/{key} 204']);
 
     const listed = await allPages((cursor) => client.listAds(token, accountId(), { scope: 'all', ...(cursor ? { cursor } : {}) }));
     expect(linkedin(listed.items.find((a) => a.adId === ad.id)!).campaignUrlParameters).toEqual(urlParameters);

@@ -10,6 +10,7 @@ import { api, firstAccount, li, seed, useLinkedInContract } from './support/link
 type Answer = RestAnswer;
 
 const enc = encodeURIComponent;
+const trackingPath = (campaignId: string) => `/rest/adTrackingParameters/(adEntity:(sponsoredCampaign:${enc(`urn:li:sponsoredCampaign:${campaignId}`)}))`;
 
 async function form(path: string, fields: Record<string, string>): Promise<Answer> {
   const response = await fetch(`${li.url}${path}`, {
@@ -240,25 +241,67 @@ describe('§2 accounts, campaigns, creatives', () => {
     expect(creativeOf(seeded('message').id).content.reference).toMatch(/^urn:li:adInMailContent:/);
   });
 
-  it('§2.4 PARTIAL_UPDATE sets the campaign URL tracking parameters (204) and GET shows them', async () => {
+  it('TRK-8 §2.7 adTrackingParameters: PUT creates or replaces the set (204), GET shows it, DELETE removes it (404 after)', async () => {
     const account = firstAccount();
     const campaignId = account.campaignIds[0]!;
-    const parameters = [
-      { key: 'utm_source', value: { customValue: 'linkedin' } },
-      { key: 'hsa_ad', value: { dynamicValue: 'CREATIVE_ID' } },
-    ];
-    const update = await api('POST', `/rest/adAccounts/${account.id}/adCampaigns/${campaignId}`, { restliMethod: 'PARTIAL_UPDATE', body: { patch: { $set: { trackingParameters: parameters } } } });
-    expect(update.status).toBe(204);
+    const path = trackingPath(campaignId);
+    await api('DELETE', path);
+    expect((await api('GET', path)).status).toBe(404);
+    const body = { adEntity: { sponsoredCampaign: `urn:li:sponsoredCampaign:${campaignId}` }, dynamicValueParameters: { hsa_ad: 'CREATIVE_ID' }, customValueParameters: { utm_source: 'linkedin' } };
+    expect((await api('PUT', path, { body })).status).toBe(204);
+    expect((await api('PUT', path, { body })).status).toBe(204);
+    const read = await api('GET', path);
+    expect(read.status).toBe(200);
+    expect(read.body).toEqual(body);
     const campaign = await api('GET', `/rest/adAccounts/${account.id}/adCampaigns/${campaignId}`);
-    expect(campaign.body.trackingParameters).toEqual(parameters);
-    expect(campaign.body.version.versionTag).toBe('2');
+    expect(campaign.body).not.toHaveProperty('trackingParameters');
 
-    const badToken = await api('POST', `/rest/adAccounts/${account.id}/adCampaigns/${campaignId}`, { restliMethod: 'PARTIAL_UPDATE', body: { patch: { $set: { trackingParameters: [{ key: 'x', value: { dynamicValue: 'NOT_A_TOKEN' } }] } } } });
+    const noEntity = await api('PUT', path, { body: { customValueParameters: { a: '1' } } });
+    expect(noEntity.status).toBe(422);
+    expect(noEntity.body).toMatchObject({ status: 422, message: 'ERROR :: /adEntity :: field is required' });
+    const badToken = await api('PUT', path, { body: { ...body, dynamicValueParameters: { x: 'NOT_A_TOKEN' } } });
     expect(badToken.status).toBe(422);
+    const list = await api('PUT', path, { body: { ...body, customValueParameters: [{ key: 'utm_source', value: 'linkedin' }] } });
+    expect(list.status).toBe(422);
+    const bareUrn = await api('GET', `/rest/adTrackingParameters/(adEntity:(sponsoredCampaign:urn:li:sponsoredCampaign:${campaignId}))`);
+    expect(bareUrn.status).toBe(400);
+    const viewer = (await li.authorize('viewer')).access_token;
+    expect((await api('GET', path, { token: viewer })).status).toBe(200);
+    expect((await api('PUT', path, { token: viewer, body })).body).toMatchObject({ status: 403, code: 'ACCESS_DENIED' });
+
+    expect((await api('DELETE', path)).status).toBe(204);
+    expect((await api('GET', path)).status).toBe(404);
+  });
+
+  it('TRK-8 a PARTIAL_UPDATE of the campaign with a field the schema lacks (the old trackingParameters guess) is refused like Rest.li: 422, nothing changes', async () => {
+    const account = firstAccount();
+    const campaignId = account.campaignIds[0]!;
+    const before = (await api('GET', `/rest/adAccounts/${account.id}/adCampaigns/${campaignId}`)).body;
+    const parameters = [{ key: 'utm_source', value: { customValue: 'linkedin' } }];
+    const update = await api('POST', `/rest/adAccounts/${account.id}/adCampaigns/${campaignId}`, { restliMethod: 'PARTIAL_UPDATE', body: { patch: { $set: { trackingParameters: parameters } } } });
+    expect(update.status).toBe(422);
+    expect(update.body).toEqual({ status: 422, code: 'UNPROCESSABLE_ENTITY', message: 'ERROR :: /trackingParameters :: unrecognized field found but not allowed' });
+    const removal = await api('POST', `/rest/adAccounts/${account.id}/adCampaigns/${campaignId}`, { restliMethod: 'PARTIAL_UPDATE', body: { patch: { $delete: ['trackingParameters'] } } });
+    expect(removal.status).toBe(422);
+    expect((await api('GET', `/rest/adAccounts/${account.id}/adCampaigns/${campaignId}`)).body).toEqual(before);
+    // A known field still patches.
+    expect((await api('POST', `/rest/adAccounts/${account.id}/adCampaigns/${campaignId}`, { restliMethod: 'PARTIAL_UPDATE', body: { patch: { $set: { name: 'Renamed' } } } })).status).toBe(204);
+
     const noMethod = await api('POST', `/rest/adAccounts/${account.id}/adCampaigns/${campaignId}`, { body: { patch: { $set: { name: 'x' } } } });
     expect(noMethod.status).toBe(400);
     const batch = await api('POST', `/rest/adAccounts/${account.id}/adCampaigns?ids=List(${campaignId})`, { restliMethod: 'BATCH_PARTIAL_UPDATE', body: { entities: {} } });
     expect(batch.status).toBe(400);
+  });
+
+  it('§2.5 a creative PARTIAL_UPDATE is validated as a whole: an unrecognized field fails it with 422 and the valid part is not applied', async () => {
+    const account = firstAccount();
+    const ad = seed.ads.find((a) => a.accountId === account.id)!;
+    const path = `/rest/adAccounts/${account.id}/creatives/${enc(`urn:li:sponsoredCreative:${ad.id}`)}`;
+    const before = (await api('GET', path)).body;
+    const mixed = await api('POST', path, { restliMethod: 'PARTIAL_UPDATE', body: { patch: { $set: { name: 'Would be renamed', trackingParameters: [] } } } });
+    expect(mixed.status).toBe(422);
+    expect(mixed.body).toEqual({ status: 422, code: 'UNPROCESSABLE_ENTITY', message: 'ERROR :: /trackingParameters :: unrecognized field found but not allowed' });
+    expect((await api('GET', path)).body.name).toBe(before.name);
   });
 
   it('§2.2 a VIEWER can read but not write (403 ACCESS_DENIED)', async () => {
@@ -348,8 +391,8 @@ describe('advertiser actions (control API)', () => {
     const ad = seed.ads.find((a) => a.campaignId === String(tagged.id))!;
     const removed = await li.control<{ removedFrom: string }>('POST', `/_sandbox/ads/${ad.id}/remove-param`, { key: 'utm_source' });
     expect(removed.body.removedFrom).toBe('campaign');
-    const after = (await api('GET', `/rest/adAccounts/${ad.accountId}/adCampaigns/${tagged.id}`)).body;
-    expect((after.trackingParameters ?? []).map((p: { key: string }) => p.key)).not.toContain('utm_source');
+    const after = await api('GET', trackingPath(String(tagged.id)));
+    expect(after.status === 404 ? [] : Object.keys(after.body.customValueParameters)).not.toContain('utm_source');
   });
 });
 
@@ -358,16 +401,13 @@ describe('click simulation (§2.7 URL tracking parameters)', () => {
     const account = firstAccount();
     const ad = seed.ads.find((a) => a.accountId === account.id && a.kind === 'single_image' && a.landingUrl && !a.landingUrl.includes('#') && !a.landingUrl.includes('?'))!;
     const campaign = (await api('GET', `/rest/adAccounts/${account.id}/adCampaigns/${ad.campaignId}`)).body;
-    const parameters = [
-      ['utm_source', { customValue: 'linkedin' }],
-      ['utm_campaign', { customValue: 'Q2 Webinar & more' }],
-      ['hsa_acc', { dynamicValue: 'ACCOUNT_ID' }],
-      ['hsa_cam', { dynamicValue: 'CAMPAIGN_GROUP_ID' }],
-      ['hsa_grp', { dynamicValue: 'CAMPAIGN_ID' }],
-      ['hsa_ad', { dynamicValue: 'CREATIVE_ID' }],
-      ['cn', { dynamicValue: 'CAMPAIGN_NAME' }],
-    ].map(([key, value]) => ({ key, value }));
-    const update = await api('POST', `/rest/adAccounts/${account.id}/adCampaigns/${ad.campaignId}`, { restliMethod: 'PARTIAL_UPDATE', body: { patch: { $set: { trackingParameters: parameters } } } });
+    const update = await api('PUT', trackingPath(ad.campaignId), {
+      body: {
+        adEntity: { sponsoredCampaign: `urn:li:sponsoredCampaign:${ad.campaignId}` },
+        customValueParameters: { utm_source: 'linkedin', utm_campaign: 'Q2 Webinar & more' },
+        dynamicValueParameters: { hsa_acc: 'ACCOUNT_ID', hsa_cam: 'CAMPAIGN_GROUP_ID', hsa_grp: 'CAMPAIGN_ID', hsa_ad: 'CREATIVE_ID', cn: 'CAMPAIGN_NAME' },
+      },
+    });
     expect(update.status).toBe(204);
     const click = (await li.control<{ landingUrl: string; liFatId?: string }>('POST', `/_sandbox/ads/${ad.id}/click`, {})).body;
     const url = new URL(click.landingUrl);

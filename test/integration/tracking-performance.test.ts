@@ -5,18 +5,21 @@ import { connectAccount, connectNetwork, listAds, sandboxRequests, waitForSweeps
 
 /**
  * Issue 4 "Performance by design": tagging an account with many eligible ads makes no more write
- * requests than the batch maximum requires, and the workflow history grows with pages, not ads.
+ * requests than the batch maximum requires (two operations per ad since issue 11: create the
+ * creative, point the ad at it), and the workflow history grows with pages, not ads.
  */
 
 const ADS = 500;
 const FACEBOOK_BATCH_MAX = 50;
+/** Meta's documented path: POST /act_<id>/adcreatives, then the ad update with creative_id. */
+const OPERATIONS_PER_AD = 2;
 const FACEBOOK_PAGE_SIZE = 100;
 
 describe('Tagging a large account', () => {
   const sandboxes = useSandboxes();
   const stack = useStack({ env: () => ({ ...sandboxes.running.env, SWEEP_INTERVAL_SECONDS: '2' }) });
 
-  it(`Facebook: ${ADS} eligible ads → ceil(n/50) batch writes, one activity per page, a small history`, async () => {
+  it(`Facebook: ${ADS} eligible ads → ceil(2n/50) batch writes, one activity per page, a small history`, async () => {
     const seeded = await sandboxes.seed('facebook', { seed: 4051, accounts: 1, adsPerAccount: 0 });
     const accountId: string = seeded.accounts[0].id;
     const fb = sandboxes.control('facebook');
@@ -34,9 +37,9 @@ describe('Tagging a large account', () => {
     // Writes: POST /batch only, each ≤ 50 operations, exactly as many as the batch maximum requires.
     const posts = (await sandboxRequests(sandboxes, 'facebook', { since: startedAt })).filter((r) => r.method === 'POST');
     expect(new Set(posts.map((r) => r.endpoint))).toEqual(new Set(['POST /batch']));
-    expect(posts.length).toBe(Math.ceil(ADS / FACEBOOK_BATCH_MAX));
+    expect(posts.length).toBe(Math.ceil((OPERATIONS_PER_AD * ADS) / FACEBOOK_BATCH_MAX));
     expect(posts.every((r) => r.batchSize! <= FACEBOOK_BATCH_MAX)).toBe(true);
-    expect(posts.reduce((sum, r) => sum + r.batchSize!, 0)).toBe(ADS);
+    expect(posts.reduce((sum, r) => sum + r.batchSize!, 0)).toBe(OPERATIONS_PER_AD * ADS);
     const listCalls = (await sandboxRequests(sandboxes, 'facebook', { endpoint: 'GET /act_{id}/ads', since: startedAt })).filter((r) => r.at <= live.lastSweepAt!);
     expect(listCalls.length).toBe(Math.ceil(ADS / FACEBOOK_PAGE_SIZE));
 

@@ -3,7 +3,7 @@ import { campaignUrlParametersAdapter, LINKEDIN_CREATIVE_ID_TOKEN } from '../../
 import { errorFromResponse } from '../../src/networks/linkedin/errors';
 import { buildQuery, encodeRestli, List, Raw, Rec, renderParam } from '../../src/networks/linkedin/restli';
 import { parseRestliValue } from '../../src/sandboxes/linkedin/restli';
-import { appendToLandingUrl, parseTrackingParameters, resolveTrackingParameters } from '../../src/sandboxes/linkedin/url-tracking';
+import { adTrackingParametersView, appendToLandingUrl, parseAdTrackingParameters, resolveTrackingParameters } from '../../src/sandboxes/linkedin/url-tracking';
 
 describe('§0 Rest.li 2.0 encoding (client)', () => {
   it('§0 URNs are percent-encoded, including the characters encodeURIComponent leaves alone', () => {
@@ -35,29 +35,29 @@ describe('§0 Rest.li 2.0 encoding (client)', () => {
   });
 });
 
-describe('§2.7 campaign URL tracking parameters (unconfirmed shape, one adapter)', () => {
-  it('§2.7 token names become dynamic values, everything else custom values, order kept', () => {
-    const patch = campaignUrlParametersAdapter.patch([
+describe('TRK-8 §2.7 Dynamic UTM tracking: the adTrackingParameters resource (docs/linkedin-tracking-parameters.md)', () => {
+  const URN = 'urn:li:sponsoredCampaign:123';
+  const VERSION = '202608';
+
+  it('TRK-8 the client addresses the resource by an encoded campaign key and splits tokens from literals into the two maps', () => {
+    expect(campaignUrlParametersAdapter.path('123')).toBe('/adTrackingParameters/(adEntity:(sponsoredCampaign:urn%3Ali%3AsponsoredCampaign%3A123))');
+    expect(parseRestliValue(campaignUrlParametersAdapter.path('123').split('/')[2]!)).toEqual({ adEntity: { sponsoredCampaign: URN } });
+    const body = campaignUrlParametersAdapter.body('123', [
       { key: 'utm_source', value: 'linkedin' },
       { key: 'hsa_ad', value: LINKEDIN_CREATIVE_ID_TOKEN },
     ]);
-    expect(patch).toEqual({
-      patch: { $set: { trackingParameters: [{ key: 'utm_source', value: { customValue: 'linkedin' } }, { key: 'hsa_ad', value: { dynamicValue: 'CREATIVE_ID' } }] } },
-    });
-    const accepted = parseTrackingParameters(patch.patch.$set.trackingParameters);
-    expect(accepted.ok).toBe(true);
-    expect(campaignUrlParametersAdapter.read({ trackingParameters: patch.patch.$set.trackingParameters })).toEqual([
+    expect(body).toEqual({ adEntity: { sponsoredCampaign: URN }, dynamicValueParameters: { hsa_ad: 'CREATIVE_ID' }, customValueParameters: { utm_source: 'linkedin' } });
+    const accepted = parseAdTrackingParameters(body, URN, VERSION);
+    if (!accepted.ok) throw new Error(accepted.message);
+    expect(campaignUrlParametersAdapter.read(adTrackingParametersView(URN, accepted.value))).toEqual([
       { key: 'utm_source', value: 'linkedin' },
       { key: 'hsa_ad', value: 'CREATIVE_ID' },
     ]);
-    expect(campaignUrlParametersAdapter.read({})).toEqual([]);
+    expect(campaignUrlParametersAdapter.read(undefined)).toEqual([]);
   });
 
   it('§2.7 served parameters resolve tokens and are appended to the end of the URL, after a "#" too', () => {
-    const parsed = parseTrackingParameters([
-      { key: 'utm_campaign', value: { dynamicValue: 'CAMPAIGN_NAME' } },
-      { key: 'hsa_ad', value: { dynamicValue: 'CREATIVE_ID' } },
-    ]);
+    const parsed = parseAdTrackingParameters({ adEntity: { sponsoredCampaign: URN }, dynamicValueParameters: { utm_campaign: 'CAMPAIGN_NAME', hsa_ad: 'CREATIVE_ID' } }, URN, VERSION);
     if (!parsed.ok) throw new Error(parsed.message);
     const pairs = resolveTrackingParameters(parsed.value, {
       accountId: 1,
@@ -67,16 +67,26 @@ describe('§2.7 campaign URL tracking parameters (unconfirmed shape, one adapter
       campaignId: 3,
       campaignName: 'Q2 Webinar',
       creativeId: 4,
+      creativeName: 'Ad 4',
     });
     expect(appendToLandingUrl('https://x.example/p', pairs)).toBe('https://x.example/p?utm_campaign=Q2%20Webinar&hsa_ad=4');
     expect(appendToLandingUrl('https://x.example/p?a=1', pairs)).toBe('https://x.example/p?a=1&utm_campaign=Q2%20Webinar&hsa_ad=4');
     expect(appendToLandingUrl('https://x.example/p#offer', pairs)).toBe('https://x.example/p#offer?utm_campaign=Q2%20Webinar&hsa_ad=4');
   });
 
-  it('§2.7 the emulator rejects unknown tokens, duplicate keys and both value kinds at once', () => {
-    expect(parseTrackingParameters([{ key: 'a', value: { dynamicValue: 'NOPE' } }]).ok).toBe(false);
-    expect(parseTrackingParameters([{ key: 'a', value: { customValue: '1' } }, { key: 'a', value: { customValue: '2' } }]).ok).toBe(false);
-    expect(parseTrackingParameters([{ key: 'a', value: { customValue: '1', dynamicValue: 'CAMPAIGN_ID' } }]).ok).toBe(false);
+  it('TRK-8 the emulator validates like Rest.li: adEntity required and matching, maps not lists, known tokens, unique keys, no unknown fields', () => {
+    const problem = (body: unknown, version = VERSION) => {
+      const result = parseAdTrackingParameters(body, URN, version);
+      return result.ok ? 'ok' : result.message;
+    };
+    expect(problem({ customValueParameters: { a: '1' } })).toBe('ERROR :: /adEntity :: field is required');
+    expect(problem({ adEntity: { sponsoredCampaign: 'urn:li:sponsoredCampaign:9' } })).toMatch(/^ERROR :: \/adEntity ::/);
+    expect(problem({ adEntity: { sponsoredCampaign: URN }, customValueParameters: [{ key: 'a', value: '1' }] })).toMatch(/customValueParameters :: must be a map/);
+    expect(problem({ adEntity: { sponsoredCampaign: URN }, dynamicValueParameters: { a: 'NOPE' } })).toMatch(/not a symbol of AdDynamicTrackingParameterValue/);
+    expect(problem({ adEntity: { sponsoredCampaign: URN }, dynamicValueParameters: { a: 'CAMPAIGN_ID' }, customValueParameters: { a: '1' } })).toMatch(/unique/);
+    expect(problem({ adEntity: { sponsoredCampaign: URN }, trackingParameters: [] })).toBe('ERROR :: /trackingParameters :: unrecognized field found but not allowed');
+    expect(problem({ adEntity: { sponsoredCampaign: URN }, dynamicValueParameters: { n: 'CREATIVE_NAME' } }, '202605')).toMatch(/not a symbol/);
+    expect(problem({ adEntity: { sponsoredCampaign: URN }, dynamicValueParameters: { n: 'CREATIVE_NAME' } }, '202606')).toBe('ok');
   });
 });
 

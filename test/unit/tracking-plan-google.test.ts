@@ -159,12 +159,12 @@ describe('TRK-6 Google eligibility', () => {
     expect(planAdTracking(googleAd({}, { channelType: 'VIDEO' }), account()).reason?.code).toBe('UNSUPPORTED_AD_TYPE');
   });
 
-  it.each(['SEARCH', 'DISPLAY', 'SMART', 'DEMAND_GEN', 'DISCOVERY', 'PERFORMANCE_MAX'])('%s campaigns are trackable', (channelType) => {
+  it.each(['SEARCH', 'DISPLAY', 'SMART', 'DEMAND_GEN', 'PERFORMANCE_MAX'])('%s campaigns are trackable', (channelType) => {
     expect(planAdTracking(googleAd({}, { channelType }), account()).trackingStatus).toBe('pending');
   });
 
-  it('Discovery is not trackable once overridden below campaign level', () => {
-    const plan = planAdTracking(googleAd({}, { channelType: 'DISCOVERY', adTrackingUrlTemplate: '{lpurl}?x=1' }), account());
+  it('Demand Gen is not trackable once overridden below campaign level', () => {
+    const plan = planAdTracking(googleAd({}, { channelType: 'DEMAND_GEN', adTrackingUrlTemplate: '{lpurl}?x=1' }), account());
     expect(plan.reason?.code).toBe('TRACKING_SET_BELOW_CAMPAIGN');
   });
 

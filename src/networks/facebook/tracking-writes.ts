@@ -19,13 +19,18 @@ type BatchItem = { code: number; headers?: { name: string; value: string }[]; bo
 
 const chunk = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
+/** Two operations per write (create the creative, point the ad at it), so 25 writes fill a batch. */
+export const WRITES_PER_BATCH = BATCH_MAX_OPERATIONS / 2;
+
 /**
- * Creatives are immutable (§3.3), so a url_tags change is: read the ad's current creative, post the
- * ad an inline copy of that creative with the new url_tags (which makes Meta create the creative and
- * swap it in one operation, §3.3 step 3), then read back the new creative id.
+ * Creatives are immutable (§3.3), so a url_tags change follows Meta's documented path: read the
+ * ad's current creative, `POST /act_<id>/adcreatives` a copy carrying the new url_tags, then
+ * `POST /<ad id>` with `creative={"creative_id": …}`. Both steps of ≤ 25 writes share one batch
+ * request (≤ 50 operations): each create is a named operation whose id the ad update takes through
+ * a `{result=<name>:$.id}` reference, and `omit_response_on_success: false` keeps the create's
+ * answer, so the new creative id needs no read-back.
  *
- * One batch operation per write, ≤ 50 per batch request. The two-operation form (create, then
- * `creative_id`) would need batch JSONPath references, which the reference marks unconfirmed.
+ * Requests per 50 writes: one read of the ads plus two batch requests (1,000 writes → 20 + 40).
  *
  * Failures: a request-level error before anything was applied is thrown (the caller's usual
  * back-off / reconnect path); once some writes went through, the rest are answered with that error
@@ -36,20 +41,26 @@ export async function applyFacebookTracking(transport: GraphTransport, accessTok
   const wrongNetwork = writes.filter((w) => w.network !== 'facebook');
   for (const write of wrongNetwork) results.push(failure(write.key, { kind: 'invalid', code: 'wrong_network', message: `a ${write.network} write was sent to the Facebook client` }));
   const chunks = chunk(writes.filter((w): w is FacebookWrite => w.network === 'facebook'), BATCH_MAX_OPERATIONS);
+  let applied = false;
   for (const [index, part] of chunks.entries()) {
     try {
-      results.push(...(await applyChunk(transport, accessToken, accountId, part)));
+      results.push(
+        ...(await applyChunk(transport, accessToken, accountId, part, () => {
+          applied = true;
+        })),
+      );
     } catch (error) {
-      if (index === 0 || !isNetworkError(error)) throw error;
+      if ((index === 0 && !applied) || !isNetworkError(error)) throw error;
       const info = error.toInfo();
-      for (const write of chunks.slice(index).flat()) results.push(failure(write.key, info));
+      const answered = new Set(results.map((r) => r.key));
+      for (const write of chunks.slice(index).flat()) if (!answered.has(write.key)) results.push(failure(write.key, info));
       break;
     }
   }
   return results;
 }
 
-async function applyChunk(transport: GraphTransport, accessToken: string, accountId: string, writes: FacebookWrite[]): Promise<WriteResult[]> {
+async function applyChunk(transport: GraphTransport, accessToken: string, accountId: string, writes: FacebookWrite[], onApplied: () => void): Promise<WriteResult[]> {
   const current = await readCurrentAds(transport, accessToken, writes.map((w) => w.adId));
   const results = new Map<string, WriteResult>();
   const planned: FacebookWrite[] = [];
@@ -67,32 +78,57 @@ async function applyChunk(transport: GraphTransport, accessToken: string, accoun
       planned.push(write);
     }
   }
-  if (planned.length > 0) {
-    const operations = planned.map((write) => ({
-      method: 'POST',
-      relative_url: write.adId,
-      body: new URLSearchParams({ creative: JSON.stringify(copyWithUrlTags(current.get(write.adId) as CurrentAd, write.urlTags)) }).toString(),
-    }));
-    const items = await transport.post<BatchItem[]>('', accessToken, { batch: operations, include_headers: true });
-    planned.forEach((write, i) => results.set(write.key, itemResult(write.key, items[i])));
-    await addCreatedIds(transport, accessToken, planned, results);
+  for (const part of chunk(planned, WRITES_PER_BATCH)) {
+    try {
+      const operations = part.flatMap((write, i) => twoStepOperations(actAccountId(accountId), current.get(write.adId) as CurrentAd, write, `creative${i}`));
+      const items = await transport.post<BatchItem[]>('', accessToken, { batch: operations, include_headers: true });
+      onApplied();
+      part.forEach((write, i) => results.set(write.key, twoStepResult(write.key, items[2 * i], items[2 * i + 1])));
+    } catch (error) {
+      // Writes of earlier batches are done: answer the rest with this error instead of losing those.
+      if (results.size === writes.length - planned.length || !isNetworkError(error)) throw error;
+      for (const write of part) results.set(write.key, failure(write.key, error.toInfo()));
+    }
   }
   return writes.map((write) => results.get(write.key) ?? failure(write.key, { kind: 'transient', code: 'no_result', message: 'write was not answered' }));
 }
 
-/** A creative spec without the read-only fields (§3.3 step 2), carrying the new url_tags. */
-function copyWithUrlTags(ad: CurrentAd, urlTags: string): Record<string, unknown> {
+/** The create (named, its answer kept) and the ad update that references the new creative's id. */
+function twoStepOperations(act: string, ad: CurrentAd, write: FacebookWrite, name: string): Record<string, unknown>[] {
+  // The reference stays literal in the form body: Graph substitutes it before decoding the form.
+  const adBody = `creative=${encodeURIComponent('{"creative_id":"')}{result=${name}:$.id}${encodeURIComponent('"}')}`;
+  return [
+    { method: 'POST', name, relative_url: `${act}/adcreatives`, body: new URLSearchParams(creativeCopy(ad, write.urlTags)).toString(), omit_response_on_success: false },
+    { method: 'POST', relative_url: write.adId, body: adBody },
+  ];
+}
+
+/** A creative spec without the read-only fields (§3.3 step 2), carrying the new url_tags, as form fields. */
+function creativeCopy(ad: CurrentAd, urlTags: string): Record<string, string> {
   const creative = ad.creative ?? { id: '' };
+  const fields: Record<string, unknown> = {
+    name: creative.name,
+    object_story_spec: creative.object_story_spec,
+    object_story_id: creative.object_story_spec ? undefined : creative.object_story_id,
+    asset_feed_spec: creative.asset_feed_spec,
+    call_to_action_type: creative.object_story_spec ? undefined : creative.call_to_action_type,
+    url_tags: urlTags,
+  };
   return Object.fromEntries(
-    Object.entries({
-      name: creative.name,
-      object_story_spec: creative.object_story_spec,
-      object_story_id: creative.object_story_spec ? undefined : creative.object_story_id,
-      asset_feed_spec: creative.asset_feed_spec,
-      call_to_action_type: creative.object_story_spec ? undefined : creative.call_to_action_type,
-      url_tags: urlTags,
-    }).filter(([, value]) => value !== undefined),
+    Object.entries(fields)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
   );
+}
+
+/** The write's outcome from its two batch items: the create's failure wins; else the update decides. */
+function twoStepResult(key: string, created: BatchItem | undefined, updated: BatchItem | undefined): WriteResult {
+  const create = itemResult(key, created);
+  if (!create.ok) return create;
+  const createdId = (parseBody(created?.body) as { id?: unknown } | undefined)?.id;
+  const update = itemResult(key, updated);
+  if (!update.ok) return update;
+  return typeof createdId === 'string' ? { key, ok: true, createdId } : { key, ok: true };
 }
 
 function itemResult(key: string, item: BatchItem | undefined): WriteResult {
@@ -125,24 +161,6 @@ async function readCurrentAds(transport: GraphTransport, accessToken: string, ad
     }),
   );
   return new Map(entries);
-}
-
-/** The write already happened; a failed read-back only leaves `createdId` unset. */
-async function addCreatedIds(transport: GraphTransport, accessToken: string, writes: FacebookWrite[], results: Map<string, WriteResult>): Promise<void> {
-  const applied = writes.filter((w) => results.get(w.key)?.ok);
-  if (applied.length === 0) return;
-  try {
-    const byId = await transport.get<Record<string, { creative?: { id?: string } }>>('', accessToken, {
-      ids: [...new Set(applied.map((w) => w.adId))].join(','),
-      fields: 'creative{id}',
-    });
-    for (const write of applied) {
-      const createdId = byId[write.adId]?.creative?.id;
-      if (createdId && createdId !== write.creativeId) results.set(write.key, { key: write.key, ok: true, createdId });
-    }
-  } catch (error) {
-    if (!isNetworkError(error)) throw error;
-  }
 }
 
 function parseBody(body: string | undefined): unknown {

@@ -1,5 +1,5 @@
-import type { AdRecord, DeliveryStatus, ListAdsOptions, Page } from '../types';
-import { campaignUrlParametersAdapter } from './campaign-url-parameters';
+import type { AdRecord, CustomParameter, DeliveryStatus, ListAdsOptions, Page } from '../types';
+import { readCampaignUrlParameters } from './campaign-url-parameters';
 import type { BatchGetResponse, CollectionResponse, RestliTransport } from './http';
 import { buildQuery, encodeRestli, idOf, List } from './restli';
 
@@ -83,7 +83,7 @@ function landingUrlOf(creative: CreativeWire, post: PostWire | undefined): strin
   return post.contentLandingPage ?? post.content?.article?.source ?? post.content?.carousel?.cards?.[0]?.landingPage ?? null;
 }
 
-function toAdRecord(accountId: string, creative: CreativeWire, campaign: CampaignWire | undefined, post: PostWire | undefined): AdRecord {
+function toAdRecord(accountId: string, creative: CreativeWire, campaign: CampaignWire | undefined, post: PostWire | undefined, urlParameters: CustomParameter[]): AdRecord {
   const campaignId = idOf(creative.campaign);
   const campaignRef = { id: campaignId, name: campaign?.name ?? '' };
   const status = statusOf(creative, campaign);
@@ -106,15 +106,16 @@ function toAdRecord(accountId: string, creative: CreativeWire, campaign: Campaig
       network: 'linkedin',
       format: formatOf(creative, campaign, post),
       campaignGroupId: idOf(campaign?.campaignGroup),
-      campaignUrlParameters: campaign ? campaignUrlParametersAdapter.read(campaign) : [],
+      campaignUrlParameters: urlParameters,
       ...(ref && /^urn:li:(share|ugcPost):/.test(ref) ? { postUrn: ref } : {}),
     },
   };
 }
 
 /**
- * Creatives joined with their campaign (BATCH_GET) and post (BATCH_GET on /posts), one finder
- * page per round. The finder has no change filter, so `updatedSince` is applied here on the
+ * Creatives joined with their campaign (BATCH_GET), post (BATCH_GET on /posts) and the campaign's
+ * tracking parameters (one GET per campaign on the page: LinkedIn documents no BATCH_GET for that
+ * resource), one finder page per round. The finder has no change filter, so `updatedSince` is applied here on the
  * newest of the creative's, campaign's and post's modification times: a campaign whose URL
  * parameters changed shows up as a change of each of its ads.
  */
@@ -137,15 +138,22 @@ export async function listAds(api: RestliTransport, accessToken: string, account
       batchGet<CampaignWire>(api, accessToken, `/adAccounts/${accountId}/adCampaigns`, [...new Set(creatives.map((c) => idOf(c.campaign)))]),
       batchGet<PostWire>(api, accessToken, '/posts', [...new Set(creatives.map((c) => c.content?.reference ?? '').filter((r) => /^urn:li:(share|ugcPost):/.test(r)))]),
     ]);
-    const items = creatives
+    const kept = creatives
       .map((c) => ({ creative: c, campaign: campaigns[idOf(c.campaign)], post: c.content?.reference ? posts[c.content.reference] : undefined }))
-      .filter(({ creative, campaign }) => options.scope === 'all' || isDeliverable(creative, campaign))
-      .map(({ creative, campaign, post }) => toAdRecord(accountId, creative, campaign, post))
+      .filter(({ creative, campaign }) => options.scope === 'all' || isDeliverable(creative, campaign));
+    const parameters = await urlParametersOf(api, accessToken, [...new Set(kept.map(({ creative }) => idOf(creative.campaign)))]);
+    const items = kept
+      .map(({ creative, campaign, post }) => toAdRecord(accountId, creative, campaign, post, parameters.get(idOf(creative.campaign)) ?? []))
       .filter((ad) => since === undefined || Date.parse(ad.updatedTime) >= since);
     cursor = page.metadata?.nextPageToken;
     if (items.length > 0 || !cursor) return { items, ...(cursor ? { nextCursor: cursor } : {}) };
   }
   return { items: [], ...(cursor ? { nextCursor: cursor } : {}) };
+}
+
+async function urlParametersOf(api: RestliTransport, accessToken: string, campaignIds: string[]): Promise<Map<string, CustomParameter[]>> {
+  const entries = await Promise.all(campaignIds.map(async (id) => [id, await readCampaignUrlParameters(api, accessToken, id)] as const));
+  return new Map(entries);
 }
 
 /** Rest.li BATCH_GET `?ids=List(...)`; keys that fail are simply absent from the result. */

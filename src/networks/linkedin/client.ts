@@ -15,7 +15,7 @@ import type {
   WriteResult,
 } from '../types';
 import { CREATIVES_PAGE_MAX, listAds } from './ads';
-import { campaignUrlParametersAdapter } from './campaign-url-parameters';
+import { writeCampaignUrlParameters } from './campaign-url-parameters';
 import { listConversionRules, sendConversionEvents, type ConversionEventResult, type ConversionRule, type LinkedInConversionEvent } from './conversions';
 import { RestliTransport, type CollectionResponse } from './http';
 import { listLeadForms, listLeads } from './leads';
@@ -54,8 +54,8 @@ function withPath(base: string, path: string): string {
 export class LinkedInClient implements AdNetworkClient {
   readonly network = 'linkedin' as const;
   /**
-   * LinkedIn documents no BATCH_PARTIAL_UPDATE for campaigns: every tracking write is its own
-   * PARTIAL_UPDATE request, so one write per call. Creatives page at most 100 (§2.5).
+   * Tracking parameters are one resource per campaign with no documented batch method: every
+   * tracking write is its own PUT, so one write per call. Creatives page at most 100 (§2.5).
    */
   readonly limits = { writeBatchMax: 1, adsPageSizeMax: CREATIVES_PAGE_MAX };
   private readonly api: RestliTransport;
@@ -101,12 +101,12 @@ export class LinkedInClient implements AdNetworkClient {
   }
 
   /**
-   * One PARTIAL_UPDATE per campaign replacing its whole URL-parameter list. Invalid/forbidden
+   * One PUT per campaign on its adTrackingParameters resource, replacing the whole set. Invalid/forbidden
    * writes come back as failed results; auth, throttling and transient errors throw so the caller
    * retries the call — safe, because a whole-list replacement is idempotent.
    */
   async applyTracking(accessToken: string, accountId: string, writes: TrackingWrite[]): Promise<WriteResult[]> {
-    const account = accountIdOf(accountId);
+    accountIdOf(accountId); // validates the id; the resource is keyed by campaign alone
     const results: WriteResult[] = [];
     for (const write of writes) {
       if (write.network !== 'linkedin') {
@@ -119,7 +119,7 @@ export class LinkedInClient implements AdNetworkClient {
         continue;
       }
       try {
-        await this.api.post(accessToken, `/adAccounts/${account}/adCampaigns/${campaignId}`, campaignUrlParametersAdapter.patch(write.urlParameters), 'PARTIAL_UPDATE');
+        await writeCampaignUrlParameters(this.api, accessToken, campaignId, write.urlParameters);
         results.push({ key: write.key, ok: true });
       } catch (error) {
         if (!isNetworkError(error) || error.retryable || error.kind === 'auth') throw error;

@@ -45,7 +45,7 @@ export class RestliTransport {
     };
   }
 
-  private async send<T>(request: () => Promise<AxiosResponse<T>>): Promise<AxiosResponse<T>> {
+  private async exchange<T>(request: () => Promise<AxiosResponse<T>>): Promise<AxiosResponse<T>> {
     let response: AxiosResponse<T>;
     try {
       response = await request();
@@ -60,9 +60,9 @@ export class RestliTransport {
   async get<T>(accessToken: string, path: string, query = ''): Promise<T> {
     const url = `${this.base}${path}${query ? `?${query}` : ''}`;
     if (url.length <= MAX_URL_LENGTH) {
-      return (await this.send(() => this.http.get<T>(url, { headers: this.headers(accessToken) }))).data;
+      return (await this.exchange(() => this.http.get<T>(url, { headers: this.headers(accessToken) }))).data;
     }
-    const response = await this.send(() =>
+    const response = await this.exchange(() =>
       this.http.post<T>(`${this.base}${path}`, query, {
         headers: this.headers(accessToken, { 'X-HTTP-Method-Override': 'GET', 'Content-Type': 'application/x-www-form-urlencoded' }),
       }),
@@ -70,9 +70,22 @@ export class RestliTransport {
     return response.data;
   }
 
+  /** PUT (Rest.li UPDATE) or DELETE on one entity. */
+  async send(accessToken: string, method: 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ status: number }> {
+    const response = await this.exchange(() =>
+      this.http.request({
+        method,
+        url: `${this.base}${path}`,
+        ...(body === undefined ? {} : { data: body }),
+        headers: this.headers(accessToken, body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      }),
+    );
+    return { status: response.status };
+  }
+
   /** POST with an optional X-RestLi-Method (PARTIAL_UPDATE, BATCH_CREATE, ...). */
   async post<T = unknown>(accessToken: string, path: string, body: unknown, restliMethod?: string): Promise<{ status: number; data: T; headers: Record<string, unknown> }> {
-    const response = await this.send(() =>
+    const response = await this.exchange(() =>
       this.http.post<T>(`${this.base}${path}`, body, {
         headers: this.headers(accessToken, { 'Content-Type': 'application/json', ...(restliMethod ? { 'X-RestLi-Method': restliMethod } : {}) }),
       }),

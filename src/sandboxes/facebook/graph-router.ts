@@ -90,6 +90,18 @@ export function classify(state: FacebookState, method: string, segments: string[
   };
 }
 
+/**
+ * Parameters Graph ignores, as tools built on Meta's SDK send them: the SDK posts the object's own
+ * `id` with every object update and edge create (`POST /act_1/adcreatives` with id=act_1), and JSON
+ * `null` for optional parameters it has no value for (the Conversions API's test_event_code,
+ * partner_agent, ...). An `id` naming another object is still a parameter the route must accept.
+ */
+function ignoredByGraph(params: Record<string, unknown>, nodeId: string | undefined): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(params).filter(([key, value]) => value !== null && !(key === 'id' && nodeId !== undefined && String(value as string) === nodeId)),
+  );
+}
+
 /** What a route handler sees: parameters, the caller, and access-checked lookups. */
 export class RouteContext {
   readonly headers: Record<string, string> = {};
@@ -178,8 +190,9 @@ export class GraphRouter {
     private readonly routes: RouteTable,
   ) {}
 
-  dispatch(call: GraphCall): GraphReply {
-    const route = classify(this.state, call.method, call.segments);
+  dispatch(received: GraphCall): GraphReply {
+    const route = classify(this.state, received.method, received.segments);
+    const call = { ...received, params: ignoredByGraph(received.params, route.nodeId) };
     const ctx = new RouteContext(this.state, call, route);
     const batchSize = () => (ctx.batchSize !== undefined ? { batchSize: ctx.batchSize } : {});
     try {

@@ -3,7 +3,7 @@ import type { RouteContext, RouteTable } from './graph-router';
 import type { Ad, ConfiguredStatus, Creative, FacebookWorld } from './world';
 import { asText } from './values';
 
-/** Parameters `POST /act_{id}/adcreatives` takes (and an inline `creative` spec on an ad update). */
+/** Parameters `POST /act_{id}/adcreatives` takes. */
 const CREATIVE_CREATE_PARAMS = [
   'name', 'object_story_spec', 'object_story_id', 'asset_feed_spec', 'url_tags', 'call_to_action_type',
   'adlabels', 'degrees_of_freedom_spec', 'execution_options',
@@ -96,15 +96,15 @@ function updateAd(ctx: RouteContext): unknown {
   if (ctx.params.creative !== undefined) {
     const spec = ctx.json('creative');
     if (!isObject(spec)) throw invalidParameter('Param creative must be an object');
-    if (spec.creative_id !== undefined) {
-      const creative = ctx.world.creatives.get(asText(spec.creative_id));
-      if (!creative || creative.accountId !== ad.accountId) throw invalidParameter(`Creative ${asText(spec.creative_id)} does not exist in this ad account`);
-      newCreative = () => creative.id;
-    } else {
-      // §3.3: a full inline spec creates the creative implicitly.
-      const input = parseCreativeInput(ctx.world, ad.accountId, spec);
-      newCreative = () => createCreative(ctx.world, ad.accountId, input).id;
+    // §3.3: Meta documents pointing an ad at an existing creative, `{"creative_id": …}`; a new
+    // creative is made first with POST /act_<id>/adcreatives. An inline spec is not documented.
+    const keys = Object.keys(spec);
+    if (spec.creative_id === undefined || keys.some((k) => k !== 'creative_id')) {
+      throw invalidParameter('Param creative must be {"creative_id": <id>}: create the creative with /act_<id>/adcreatives first');
     }
+    const creative = ctx.world.creatives.get(asText(spec.creative_id));
+    if (!creative || creative.accountId !== ad.accountId) throw invalidParameter(`Creative ${asText(spec.creative_id)} does not exist in this ad account`);
+    newCreative = () => creative.id;
   }
   if (validateOnly) return { success: true };
 

@@ -69,7 +69,6 @@ const DEFAULT_PLACEMENT: Record<string, string> = {
   DISPLAY: 'display',
   VIDEO: 'youtube',
   DEMAND_GEN: 'discover',
-  DISCOVERY: 'discover',
 };
 const MATCH_LETTER = { EXACT: 'e', PHRASE: 'p', BROAD: 'b' } as const;
 

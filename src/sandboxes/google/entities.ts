@@ -5,7 +5,7 @@ export interface CustomParameter {
   value: string;
 }
 
-export const CAMPAIGN_KINDS = ['search', 'display', 'smart', 'demand_gen', 'discovery', 'video'] as const;
+export const CAMPAIGN_KINDS = ['search', 'display', 'smart', 'demand_gen', 'demand_gen_video', 'video'] as const;
 export type CampaignKind = (typeof CAMPAIGN_KINDS)[number];
 
 export const CHANNEL_TYPE: Record<CampaignKind, string> = {
@@ -13,8 +13,9 @@ export const CHANNEL_TYPE: Record<CampaignKind, string> = {
   display: 'DISPLAY',
   smart: 'SMART',
   demand_gen: 'DEMAND_GEN',
-  // Older versions still report upgraded Discovery campaigns as DISCOVERY (reference §2.4).
-  discovery: 'DISCOVERY',
+  // v21/v22 have no DISCOVERY channel or ad types: upgraded Discovery campaigns are Demand Gen
+  // (googleapis google/ads/googleads/v22/enums/advertising_channel_type.proto, ad_type.proto).
+  demand_gen_video: 'DEMAND_GEN',
   video: 'VIDEO',
 };
 
@@ -23,7 +24,7 @@ export const AD_TYPE: Record<CampaignKind, string> = {
   display: 'RESPONSIVE_DISPLAY_AD',
   smart: 'SMART_CAMPAIGN_AD',
   demand_gen: 'DEMAND_GEN_MULTI_ASSET_AD',
-  discovery: 'DISCOVERY_MULTI_ASSET_AD',
+  demand_gen_video: 'DEMAND_GEN_VIDEO_RESPONSIVE_AD',
   video: 'VIDEO_RESPONSIVE_AD',
 };
 

@@ -4,7 +4,7 @@ import { CAMPAIGN_KINDS, type Ad, type CampaignKind, type Customer, type GoogleW
 
 /**
  * Deterministic world from a seed number: one manager account over N client accounts, each with
- * campaigns of every kind (search, display, smart, demand gen, discovery, video) and the tracking
+ * campaigns of every kind (search, display, smart, demand gen image and video, YouTube video) and the tracking
  * situations the product must handle, cycled so that even 6 ads per account cover every kind and
  * 5 campaigns cover every campaign-level situation.
  */
@@ -29,7 +29,7 @@ const KIND_LABEL: Record<CampaignKind, string> = {
   display: 'Display',
   smart: 'Smart',
   demand_gen: 'Demand Gen',
-  discovery: 'Discovery',
+  demand_gen_video: 'Demand Gen video',
   video: 'YouTube',
 };
 

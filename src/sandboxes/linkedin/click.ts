@@ -66,6 +66,7 @@ export function simulateClick(world: LinkedInWorld, creative: CreativeRecord): C
     campaignId: campaign.id,
     campaignName: campaign.name,
     creativeId: creative.id,
+    creativeName: creative.name,
   });
   const liFatId = account.firstPartyCookie ? randomUUID() : undefined;
   if (liFatId) pairs.push(['li_fat_id', liFatId]);

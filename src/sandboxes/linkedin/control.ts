@@ -30,7 +30,8 @@ export function controlRouter(world: LinkedInWorld, notifier: LeadNotifier): exp
       roles: world.roles,
       accounts: [...world.accounts.values()],
       campaignGroups: [...world.groups.values()],
-      campaigns: [...world.campaigns.values()].map((c) => campaignView(c, world.accounts.get(c.accountId)?.currency ?? 'USD')),
+      // The tracking parameters live in their own API resource; the control view shows them on the campaign.
+      campaigns: [...world.campaigns.values()].map((c) => ({ ...campaignView(c, world.accounts.get(c.accountId)?.currency ?? 'USD'), trackingParameters: c.trackingParameters })),
       creatives: [...world.creatives.values()].map((c) => adView(world, c)),
       posts: [...world.posts.values()],
       inMailContents: [...world.inMails.values()],

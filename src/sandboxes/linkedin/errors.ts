@@ -44,6 +44,8 @@ export const errors = {
     new RestliHttpError(403, `Not enough permissions to access: ${what}`, 'ACCESS_DENIED', 100),
   notFound: (what: string) => new RestliHttpError(404, `Not found: ${what}`, 'NOT_FOUND'),
   invalid: (message: string) => new RestliHttpError(400, message),
+  /** Rest.li validates a body against the entity schema first; a field the schema lacks fails the whole request. */
+  unrecognizedField: (field: string) => new RestliHttpError(422, `ERROR :: /${field} :: unrecognized field found but not allowed`, 'UNPROCESSABLE_ENTITY'),
   unprocessable: (message: string, code = 'FIELD_VALUE_INVALID') => new RestliHttpError(422, message, code),
   // The throttle message LinkedIn answers with; §6: no Retry-After or rate-limit headers.
   throttled: (scope: 'APPLICATION' | 'MEMBER') =>

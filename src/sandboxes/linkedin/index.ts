@@ -10,6 +10,7 @@ import { mountAnalyticsRoutes } from './routes-analytics';
 import { mountConversionRoutes } from './routes-conversions';
 import { mountCreativeRoutes } from './routes-creatives';
 import { mountLeadRoutes } from './routes-leads';
+import { mountTrackingRoutes } from './routes-tracking';
 import { LinkedInWorld } from './state';
 import { LeadNotifier } from './webhooks';
 
@@ -59,6 +60,7 @@ export function createLinkedInSandbox(options: LinkedInSandboxOptions = {}): Lin
   rest.use(restGate(world, sandbox, options));
   mountAccountRoutes(rest, world);
   mountCreativeRoutes(rest, world);
+  mountTrackingRoutes(rest, world);
   mountLeadRoutes(rest, world);
   mountConversionRoutes(rest, world, sandbox);
   mountAnalyticsRoutes(rest, world);

@@ -10,7 +10,6 @@ import type {
   PostRecord,
   ConversionRuleRecord,
 } from './state';
-import { TRACKING_PARAMETERS_FIELD } from './url-tracking';
 
 /** JSON views of the world, in the shapes of reference §2-§4. */
 
@@ -66,7 +65,6 @@ export function campaignView(c: CampaignRecord, currency: string) {
     runSchedule: { start: c.runStart },
     offsiteDeliveryEnabled: false,
     servingStatuses: c.status === 'ACTIVE' ? ['RUNNABLE'] : ['STOPPED'],
-    ...(c.trackingParameters.length > 0 ? { [TRACKING_PARAMETERS_FIELD]: c.trackingParameters } : {}),
     version: { versionTag: String(c.version) },
     ...stamps(c.createdAt, c.lastModifiedAt),
   };

@@ -1,11 +1,10 @@
 import type { Request, Response, Router } from 'express';
-import { errors } from './errors';
+import { errors, RestliHttpError } from './errors';
 import { contextOf, requireAccount } from './gate';
 import { batchGetResponse, cursorPage, offsetPage } from './paging';
 import { accountView, campaignView, groupView } from './representations';
 import { facetValues, idFromUrn, RestliQuery, urn } from './restli';
 import type { CampaignRecord, CampaignStatus, LinkedInWorld } from './state';
-import { parseTrackingParameters, TRACKING_PARAMETERS_FIELD } from './url-tracking';
 
 /** §2.2-§2.4: ad accounts, account users, campaign groups and campaigns. */
 export function mountAccountRoutes(rest: Router, world: LinkedInWorld): void {
@@ -164,6 +163,18 @@ export function parsePatch(body: unknown): { set: Record<string, unknown>; remov
 const CAMPAIGN_STATUSES: CampaignStatus[] = ['ACTIVE', 'PAUSED', 'ARCHIVED', 'COMPLETED', 'CANCELED', 'DRAFT', 'PENDING_DELETION', 'REMOVED'];
 const READ_ONLY = ['id', 'account', 'type', 'format', 'servingStatuses', 'version', 'changeAuditStamps'];
 
+/** Fields of the campaign schema this emulator knows; anything else fails Rest.li's data validation. */
+const KNOWN_FIELDS = [...READ_ONLY, 'name', 'status', 'dailyBudget', 'unitCost', 'campaignGroup', 'costType', 'objectiveType', 'locale', 'runSchedule', 'offsiteDeliveryEnabled'];
+
+/**
+ * Rest.li validates a patch against the entity's schema: a field the schema does not have (such as
+ * the `trackingParameters` field adtrack once guessed) fails the whole request with 422.
+ */
+function unrecognizedField(field: string): RestliHttpError {
+  if (KNOWN_FIELDS.includes(field)) return errors.unprocessable(`Field ${field} cannot be changed by this emulator`, 'FIELD_NOT_EDITABLE');
+  return errors.unrecognizedField(field);
+}
+
 function applyCampaignPatch(campaign: CampaignRecord, set: Record<string, unknown>, remove: string[]): void {
   for (const field of [...Object.keys(set), ...remove]) {
     if (READ_ONLY.includes(field)) throw errors.unprocessable(`Field ${field} is read-only`, 'FIELD_NOT_EDITABLE');
@@ -186,19 +197,13 @@ function applyCampaignPatch(campaign: CampaignRecord, set: Record<string, unknow
         next[field] = amount;
         break;
       }
-      case TRACKING_PARAMETERS_FIELD: {
-        const parsed = parseTrackingParameters(value);
-        if (!parsed.ok) throw errors.unprocessable(parsed.message);
-        next.trackingParameters = parsed.value;
-        break;
-      }
       default:
-        throw errors.invalid(`Unrecognized field "${field}" in patch.$set`);
+        throw unrecognizedField(field);
     }
   }
   for (const field of remove) {
-    if (field === TRACKING_PARAMETERS_FIELD) next.trackingParameters = [];
-    else throw errors.unprocessable(`Field ${field} cannot be deleted`, 'FIELD_NOT_EDITABLE');
+    if (!KNOWN_FIELDS.includes(field)) throw unrecognizedField(field);
+    throw errors.unprocessable(`Field ${field} cannot be deleted`, 'FIELD_NOT_EDITABLE');
   }
   Object.assign(campaign, next);
 }

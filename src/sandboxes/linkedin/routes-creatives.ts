@@ -11,6 +11,9 @@ import type { AdKind, CreativeIntendedStatus, CreativeRecord, LinkedInWorld } fr
 const INTENDED_STATUSES: CreativeIntendedStatus[] = ['ACTIVE', 'PAUSED', 'DRAFT', 'ARCHIVED', 'CANCELED', 'PENDING_DELETION', 'REMOVED'];
 
 /** §2.5 creatives and the §2.7 posts behind sponsored content. */
+/** Creative fields a PARTIAL_UPDATE may name (content is known but not editable). */
+const CREATIVE_PATCH_FIELDS = ['intendedStatus', 'name', 'content'];
+
 export function mountCreativeRoutes(rest: Router, world: LinkedInWorld): void {
   rest.get('/adAccounts/:accountId/creatives', (req: Request, res: Response) => {
     const account = requireAccount(world, res, Number(req.params.accountId), 'read');
@@ -90,22 +93,20 @@ export function mountCreativeRoutes(rest: Router, world: LinkedInWorld): void {
     const creative = creativeOf(world, req, account.id);
     const { set, remove } = parsePatch(req.body);
     if (remove.length > 0) throw errors.unprocessable(`Fields ${remove.join(', ')} cannot be deleted`, 'FIELD_NOT_EDITABLE');
-    for (const [field, value] of Object.entries(set)) {
-      if (field === 'intendedStatus') {
-        if (!INTENDED_STATUSES.includes(value as CreativeIntendedStatus)) throw errors.unprocessable('intendedStatus is invalid');
-        const wasDraft = creative.review === null;
-        creative.intendedStatus = value as CreativeIntendedStatus;
-        // §2.5: review starts when a draft is activated.
-        if (value === 'ACTIVE' && wasDraft) world.startReview(creative);
-      } else if (field === 'name') {
-        if (typeof value !== 'string' || !value.trim()) throw errors.unprocessable('name must not be empty');
-        creative.name = value;
-      } else if (field === 'content') {
-        // unconfirmed (§2.5): the content reference of an existing creative cannot be swapped.
-        throw errors.unprocessable('content of an existing creative cannot be changed; create a new creative', 'FIELD_NOT_EDITABLE');
-      } else {
-        throw errors.invalid(`Unrecognized field "${field}" in patch.$set`);
-      }
+    // The whole patch is validated before anything changes, as Rest.li does.
+    const unknown = Object.keys(set).find((field) => !CREATIVE_PATCH_FIELDS.includes(field));
+    if (unknown) throw errors.unrecognizedField(unknown);
+    const { intendedStatus, name } = set;
+    if (intendedStatus !== undefined && !INTENDED_STATUSES.includes(intendedStatus as CreativeIntendedStatus)) throw errors.unprocessable('intendedStatus is invalid');
+    if (name !== undefined && (typeof name !== 'string' || !name.trim())) throw errors.unprocessable('name must not be empty');
+    // unconfirmed (§2.5): the content reference of an existing creative cannot be swapped.
+    if (set.content !== undefined) throw errors.unprocessable('content of an existing creative cannot be changed; create a new creative', 'FIELD_NOT_EDITABLE');
+    if (typeof name === 'string') creative.name = name;
+    if (intendedStatus !== undefined) {
+      const wasDraft = creative.review === null;
+      creative.intendedStatus = intendedStatus as CreativeIntendedStatus;
+      // §2.5: review starts when a draft is activated.
+      if (intendedStatus === 'ACTIVE' && wasDraft) world.startReview(creative);
     }
     creative.lastModifiedAt = world.now();
     creative.lastModifiedBy = contextOf(res).member.urn;

@@ -1,21 +1,13 @@
 /**
- * Campaign-level "URL tracking parameters" (Dynamic UTM Tracking, reference §2.7).
- *
- * unconfirmed: LinkedIn documents the feature (parameters set on a campaign are appended to the
- * landing URL of every creative under it; values may be dynamic tokens such as CAMPAIGN_ID) but we
- * could not confirm the campaign field's name and shape, the list of tokens, the limits, or exactly
- * how the parameters are glued onto a URL. Every one of those choices lives in this module, and in
- * the client's `campaign-url-parameters.ts`, so correcting them is a one-file change on each side.
- *
- * Chosen wire shape (on the adCampaigns entity, writable by PARTIAL_UPDATE `$set`):
- *   "trackingParameters": [
- *     { "key": "utm_source", "value": { "customValue": "linkedin" } },
- *     { "key": "hsa_ad",     "value": { "dynamicValue": "CREATIVE_ID" } } ]
+ * LinkedIn "Dynamic UTM Tracking": URL parameters kept per campaign in their own Rest.li resource,
+ * `/rest/adTrackingParameters/(adEntity:(sponsoredCampaign:<urn>))` (GET / PUT / DELETE), whose
+ * body carries two maps — `dynamicValueParameters` (key → token) and `customValueParameters`
+ * (key → literal). Facts and sources: docs/linkedin-tracking-parameters.md. There is no
+ * `trackingParameters` field on the campaign; the sandbox keeps the list on its campaign record
+ * only as internal state.
  */
 
-export const TRACKING_PARAMETERS_FIELD = 'trackingParameters';
-
-/** unconfirmed: token names; the docs' only example is `campaign=CAMPAIGN_ID`. */
+/** The token enum; CREATIVE_NAME exists from version 202606 on. */
 export const DYNAMIC_TOKENS = [
   'ACCOUNT_ID',
   'ACCOUNT_NAME',
@@ -24,15 +16,24 @@ export const DYNAMIC_TOKENS = [
   'CAMPAIGN_ID',
   'CAMPAIGN_NAME',
   'CREATIVE_ID',
+  'CREATIVE_NAME',
 ] as const;
 export type DynamicToken = (typeof DYNAMIC_TOKENS)[number];
+const TOKEN_SINCE: Partial<Record<DynamicToken, string>> = { CREATIVE_NAME: '202606' };
 
-/** unconfirmed: limits. */
+/** unconfirmed: limits (none found in the docs). */
 export const TRACKING_LIMITS = { maxParameters: 30, maxKeyLength: 100, maxValueLength: 500 };
 
 export interface TrackingParameter {
   key: string;
   value: { dynamicValue: DynamicToken } | { customValue: string };
+}
+
+/** The resource's wire shape. */
+export interface AdTrackingParametersBody {
+  adEntity: { sponsoredCampaign: string };
+  dynamicValueParameters: Record<string, string>;
+  customValueParameters: Record<string, string>;
 }
 
 export type ParseResult = { ok: true; value: TrackingParameter[] } | { ok: false; message: string };
@@ -41,39 +42,61 @@ function isToken(value: unknown): value is DynamicToken {
   return typeof value === 'string' && (DYNAMIC_TOKENS as readonly string[]).includes(value);
 }
 
-/** Validates a `$set` value the way the API would; the message names the offending element. */
-export function parseTrackingParameters(input: unknown): ParseResult {
-  if (!Array.isArray(input)) return { ok: false, message: `${TRACKING_PARAMETERS_FIELD} must be an array` };
-  if (input.length > TRACKING_LIMITS.maxParameters) {
-    return { ok: false, message: `${TRACKING_PARAMETERS_FIELD} allows at most ${TRACKING_LIMITS.maxParameters} parameters` };
+const BODY_FIELDS = ['adEntity', 'dynamicValueParameters', 'customValueParameters'];
+/** Rest.li's data-validation wording (`ERROR :: /path :: problem`). */
+const restliProblem = (path: string, problem: string) => `ERROR :: /${path} :: ${problem}`;
+const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Validates a PUT body for `campaignUrn` the way the API would (messages in Rest.li's validation
+ * format); `version` is the request's LinkedIn-Version, for the tokens that came later.
+ */
+export function parseAdTrackingParameters(body: unknown, campaignUrn: string, version: string): ParseResult {
+  if (!isMap(body)) return { ok: false, message: restliProblem('', 'body must be a record') };
+  const unknown = Object.keys(body).find((field) => !BODY_FIELDS.includes(field));
+  if (unknown) return { ok: false, message: restliProblem(unknown, 'unrecognized field found but not allowed') };
+  if (body.adEntity === undefined) return { ok: false, message: restliProblem('adEntity', 'field is required') };
+  const entity = body.adEntity as { sponsoredCampaign?: unknown };
+  if (!isMap(entity) || entity.sponsoredCampaign !== campaignUrn) {
+    return { ok: false, message: restliProblem('adEntity', `must be {"sponsoredCampaign": "${campaignUrn}"}, the entity of the resource key`) };
   }
-  const seen = new Set<string>();
   const out: TrackingParameter[] = [];
-  for (const [i, item] of input.entries()) {
-    const where = `${TRACKING_PARAMETERS_FIELD}[${i}]`;
-    if (typeof item !== 'object' || item === null) return { ok: false, message: `${where} must be an object` };
-    const { key, value } = item as { key?: unknown; value?: unknown };
-    if (typeof key !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(key) || key.length > TRACKING_LIMITS.maxKeyLength) {
-      return { ok: false, message: `${where}.key must be 1-${TRACKING_LIMITS.maxKeyLength} characters of [A-Za-z0-9_.-]` };
-    }
-    if (seen.has(key)) return { ok: false, message: `${where}.key "${key}" is duplicated` };
-    seen.add(key);
-    if (typeof value !== 'object' || value === null) return { ok: false, message: `${where}.value is required` };
-    const { dynamicValue, customValue } = value as { dynamicValue?: unknown; customValue?: unknown };
-    if ((dynamicValue === undefined) === (customValue === undefined)) {
-      return { ok: false, message: `${where}.value must have exactly one of dynamicValue, customValue` };
-    }
-    if (dynamicValue !== undefined) {
-      if (!isToken(dynamicValue)) return { ok: false, message: `${where}.value.dynamicValue must be one of ${DYNAMIC_TOKENS.join(', ')}` };
-      out.push({ key, value: { dynamicValue } });
-    } else {
-      if (typeof customValue !== 'string' || !customValue || customValue.length > TRACKING_LIMITS.maxValueLength) {
-        return { ok: false, message: `${where}.value.customValue must be a non-empty string of at most ${TRACKING_LIMITS.maxValueLength} characters` };
+  for (const field of ['customValueParameters', 'dynamicValueParameters'] as const) {
+    const map = body[field] ?? {};
+    if (!isMap(map)) return { ok: false, message: restliProblem(field, 'must be a map of string to string') };
+    for (const [key, value] of Object.entries(map)) {
+      const where = `${field}/${key}`;
+      if (!/^[A-Za-z0-9_.-]+$/.test(key) || key.length > TRACKING_LIMITS.maxKeyLength) {
+        return { ok: false, message: restliProblem(where, `key must be 1-${TRACKING_LIMITS.maxKeyLength} characters of [A-Za-z0-9_.-]`) };
       }
-      out.push({ key, value: { customValue } });
+      if (out.some((p) => p.key === key)) return { ok: false, message: restliProblem(where, 'key is set in both maps; keys must be unique') };
+      if (field === 'dynamicValueParameters') {
+        const since = isToken(value) ? TOKEN_SINCE[value] : undefined;
+        if (!isToken(value) || (since !== undefined && version.slice(0, 6) < since)) {
+          return { ok: false, message: restliProblem(where, `"${String(value)}" is not a symbol of AdDynamicTrackingParameterValue`) };
+        }
+        out.push({ key, value: { dynamicValue: value } });
+      } else {
+        if (typeof value !== 'string' || !value || value.length > TRACKING_LIMITS.maxValueLength) {
+          return { ok: false, message: restliProblem(where, `must be a non-empty string of at most ${TRACKING_LIMITS.maxValueLength} characters`) };
+        }
+        out.push({ key, value: { customValue: value } });
+      }
     }
   }
+  if (out.length > TRACKING_LIMITS.maxParameters) return { ok: false, message: restliProblem('', `at most ${TRACKING_LIMITS.maxParameters} parameters`) };
   return { ok: true, value: out };
+}
+
+/** The resource as GET answers it. */
+export function adTrackingParametersView(campaignUrn: string, params: TrackingParameter[]): AdTrackingParametersBody {
+  const dynamicValueParameters: Record<string, string> = {};
+  const customValueParameters: Record<string, string> = {};
+  for (const p of params) {
+    if ('dynamicValue' in p.value) dynamicValueParameters[p.key] = p.value.dynamicValue;
+    else customValueParameters[p.key] = p.value.customValue;
+  }
+  return { adEntity: { sponsoredCampaign: campaignUrn }, dynamicValueParameters, customValueParameters };
 }
 
 /** Seeding and the advertiser control routes speak in plain `key=value` pairs; a value that is a token name is dynamic. */
@@ -89,6 +112,7 @@ export interface TokenContext {
   campaignId: number;
   campaignName: string;
   creativeId: number;
+  creativeName: string;
 }
 
 function tokenValue(token: DynamicToken, ctx: TokenContext): string {
@@ -107,6 +131,8 @@ function tokenValue(token: DynamicToken, ctx: TokenContext): string {
       return ctx.campaignName;
     case 'CREATIVE_ID':
       return String(ctx.creativeId);
+    case 'CREATIVE_NAME':
+      return ctx.creativeName;
   }
 }
 

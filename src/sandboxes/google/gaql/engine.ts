@@ -13,7 +13,10 @@ export interface QueryResult {
   total: number;
   /** Renders rows [from, to) as GoogleAdsRows; only the page asked for is rendered. */
   render: (from: number, to: number) => Record<string, unknown>[];
-  /** Comma-separated snake_case field paths, as Google returns it. */
+  /**
+   * Comma-separated field paths. A FieldMask in proto3 JSON is written with lowerCamelCase paths
+   * (`campaign.advertisingChannelType`), which is what the REST interface returns.
+   */
   fieldMask: string;
 }
 
@@ -185,5 +188,5 @@ export function runQuery(world: GoogleWorld, customer: Customer, text: string): 
   if (q.limit !== undefined) rows = rows.slice(0, q.limit);
   const render = renderer(q);
   const matched = rows;
-  return { total: matched.length, render: (from, to) => matched.slice(from, to).map(render), fieldMask: q.select.join(',') };
+  return { total: matched.length, render: (from, to) => matched.slice(from, to).map(render), fieldMask: q.select.map((field) => field.split('.').map(camel).join('.')).join(',') };
 }

@@ -87,7 +87,7 @@ const attr = (type: FieldType, get: (ctx: RowCtx) => unknown, enumValues?: reado
 const rn = (path: string): FieldDef => attr('resource_name', (ctx) => RESOURCE_NAMES[path]?.(ctx));
 const metric = (type: FieldType, key: keyof MetricValues): FieldDef => ({ type, category: 'METRIC', get: (ctx) => ctx.metrics?.[key] });
 
-const CHANNEL_TYPES = ['SEARCH', 'DISPLAY', 'SHOPPING', 'HOTEL', 'VIDEO', 'MULTI_CHANNEL', 'LOCAL', 'SMART', 'PERFORMANCE_MAX', 'LOCAL_SERVICES', 'TRAVEL', 'DEMAND_GEN', 'DISCOVERY', 'UNKNOWN'];
+const CHANNEL_TYPES = ['SEARCH', 'DISPLAY', 'SHOPPING', 'HOTEL', 'VIDEO', 'MULTI_CHANNEL', 'LOCAL', 'SMART', 'PERFORMANCE_MAX', 'LOCAL_SERVICES', 'TRAVEL', 'DEMAND_GEN', 'UNKNOWN'];
 const REVIEW_STATUSES = ['REVIEW_IN_PROGRESS', 'REVIEWED', 'UNDER_APPEAL', 'ELIGIBLE_MAY_SERVE', 'UNKNOWN'];
 const APPROVAL_STATUSES = ['APPROVED', 'APPROVED_LIMITED', 'AREA_OF_INTEREST_ONLY', 'DISAPPROVED', 'UNKNOWN'];
 const ASSET_TYPES = ['LEAD_FORM', 'TEXT', 'IMAGE', 'SITELINK', 'YOUTUBE_VIDEO', 'CALLOUT'];
