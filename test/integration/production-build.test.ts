@@ -81,7 +81,8 @@ describe('production build (issue 10 §4, acceptance 4): compiled worker and API
     const port = await freePort();
     apiUrl = `http://127.0.0.1:${port}`;
     api = run('compiled-api', plan.outputOf(path.join(PROJECT_ROOT, 'src/api/main.ts')), { ...env, PORT: String(port) });
-  });
+    // A whole tsc + bundle: about 50 s alone on two cores, several minutes when other test files compete.
+  }, 600_000);
 
   afterAll(async () => {
     await api?.proc.stop();
