@@ -66,9 +66,14 @@ describe('TRK-8 URL with "#"', () => {
     expect(checkLandingUrl('https://example.com/p#offer', linkedin)?.code).toBe('URL_HAS_FRAGMENT');
   });
 
-  it('a fragment is not a problem on Facebook or Google', () => {
+  it('issue15-2 URL_HAS_FRAGMENT on Google too: the {lpurl} template would put every parameter inside the fragment', () => {
+    const reason = checkLandingUrl('https://example.com/p?x=1#offer', google);
+    expect(reason?.code).toBe('URL_HAS_FRAGMENT');
+    expect(reason?.message).toContain('{lpurl}');
+  });
+
+  it('a fragment is not a problem on Facebook (url_tags go before it)', () => {
     expect(checkLandingUrl('https://example.com/p#offer', fb)).toBeNull();
-    expect(checkLandingUrl('https://example.com/p#offer', google)).toBeNull();
   });
 });
 

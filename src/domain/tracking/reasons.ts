@@ -44,10 +44,12 @@ export const reasons = {
     );
   },
 
-  urlHasFragment(): TrackingReason {
+  urlHasFragment(network: 'google' | 'linkedin'): TrackingReason {
     return reason(
       'URL_HAS_FRAGMENT',
-      'The final URL contains a "#". LinkedIn cannot add tracking parameters to URLs with a "#"; remove it from the ad URL.',
+      network === 'linkedin'
+        ? 'The final URL contains a "#". LinkedIn cannot add tracking parameters to URLs with a "#"; remove it from the ad URL.'
+        : 'The final URL contains a "#". The campaign\'s tracking template adds its parameters after {lpurl}, so they would land inside the "#" part and never reach your site; remove the "#" part from the final URL.',
     );
   },
 

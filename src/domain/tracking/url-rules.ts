@@ -1,7 +1,7 @@
 /**
  * Landing-URL rules shared by the three networks (TRK-3, TRK-6, TRK-8): a full http(s) URL, no link
  * shortener (they drop the parameters at the end of the URL), no redirect (same reason; http→https
- * counts), and on LinkedIn no '#'.
+ * counts), and on LinkedIn and Google no '#'.
  */
 import type { Network } from '../../networks/types';
 import { reasons } from './reasons';
@@ -92,7 +92,9 @@ export function checkLandingUrl(
   const host = parsed.hostname.toLowerCase();
   const shortener = shortenerOf(host, options);
   if (shortener !== null) return reasons.shortenedUrl(shortener);
-  if (options.network === 'linkedin' && url.includes('#')) return reasons.urlHasFragment();
+  // Facebook puts url_tags before the '#'; LinkedIn's campaign parameters and Google's {lpurl} templates
+  // append after it, where the browser never sends them (TRK-5, TRK-8).
+  if ((options.network === 'linkedin' || options.network === 'google') && url.includes('#')) return reasons.urlHasFragment(options.network);
   if (landing?.redirects === true && !isTrustedShortener(host, options)) return reasons.redirectingUrl(landing.location);
   return null;
 }
