@@ -306,3 +306,17 @@ describe('buildConversionPayload', () => {
     expect(payload.network === 'linkedin' && payload.item.conversion).toBe('urn:lla:llaPartnerConversion:104012');
   });
 });
+
+describe('issue15-7 CONV-9 no personal data in the page URL sent to Facebook', () => {
+  it('drops parameters that name or carry personal data and the fragment; keeps campaign parameters and ids', () => {
+    const pageUrl = 'https://shop.test/thanks?email=jane%40example.com&utm_source=fb&Phone=%2B1%20650%20555%201212&x=jane@example.com&first_name=Jane&id=1234567890&fbclid=IwAR1#access_token=abc';
+    const event = buildFacebookEvent(input(fbFormDef(), { ...submission, pageUrl }));
+    expect(event.event_source_url).toBe('https://shop.test/thanks?utm_source=fb&id=1234567890&fbclid=IwAR1');
+    expect(JSON.stringify(event)).not.toMatch(/jane|example\.com|650|access_token/i);
+  });
+
+  it('an unreadable URL keeps only what comes before its query', () => {
+    const event = buildFacebookEvent(input(fbFormDef(), { ...submission, pageUrl: 'not a url?email=jane@example.com' }));
+    expect(event.event_source_url).toBe('not a url');
+  });
+});

@@ -4,3 +4,4 @@ export * from './hash';
 export * from './test-vectors';
 export * from './payloads';
 export * from './facebook-click';
+export * from './source-url';

@@ -10,6 +10,7 @@
 import { LIFECYCLE_STAGE_LABELS, isLifecycleStage } from '../stages';
 import type { ConversionEventDefinition, CrmActivity } from '../types';
 import { defined, hashedShared, occurredAtMs, type PayloadInput } from './input';
+import { sourceUrlWithoutPersonalData } from '../source-url';
 
 export interface FacebookUserData {
   em?: string[];
@@ -82,6 +83,10 @@ function hashedUserData(input: PayloadInput): FacebookUserData {
   };
 }
 
+function mapDefined<T, R>(value: T | undefined, f: (value: T) => R): R | undefined {
+  return value === undefined ? undefined : f(value);
+}
+
 function nonBlank(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
@@ -118,7 +123,7 @@ export function buildFacebookEvent(input: PayloadInput): FacebookServerEvent {
   return {
     ...base,
     action_source: 'website',
-    ...defined('event_source_url', nonBlank(activity.pageUrl)),
+    ...defined('event_source_url', mapDefined(nonBlank(activity.pageUrl), sourceUrlWithoutPersonalData)),
     user_data: {
       ...hashedUserData(input),
       ...defined('client_user_agent', nonBlank(activity.userAgent)),
