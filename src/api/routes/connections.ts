@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { connectWorkflowId } from '../../../workflows/account-definitions';
 import { connectWorkflow } from '../../../workflows/connect';
 import { NETWORKS } from '../../networks/types';
+import { CODE_REJECTED_FAILURE_TYPE, CODE_SPENT_FAILURE_TYPE } from '../../../activities/connect';
+import { AUTH_FAILURE_TYPE } from '../../../activities/tokens';
 import type { ApiContext } from '../context';
 import { ApiError, parseInput } from '../errors';
 
@@ -38,8 +40,15 @@ export function connectionRoutes(ctx: ApiContext): Router {
 function connectFailure(error: unknown): unknown {
   if (!(error instanceof WorkflowFailedError)) return error;
   const cause = error.cause instanceof ActivityFailure ? error.cause.cause : error.cause;
-  if (cause instanceof ApplicationFailure && (cause.type === 'InvalidInput' || cause.type === 'NetworkAuthError')) {
+  if (cause instanceof ApplicationFailure && (cause.type === CODE_REJECTED_FAILURE_TYPE || cause.type === AUTH_FAILURE_TYPE)) {
     return new ApiError(400, 'authorization_failed', 'The network did not accept the authorization code; start the login again.', { reason: cause.message });
+  }
+  if (cause instanceof ApplicationFailure && cause.type === CODE_SPENT_FAILURE_TYPE) {
+    // The code is single-use and may be spent: retrying this request cannot work (issue 15 #16).
+    return new ApiError(502, 'authorization_interrupted', 'The ad network could not be reached while the authorization code was exchanged; the code cannot be used again: start the login again.', {
+      reason: cause.message,
+      restartLogin: true,
+    });
   }
   return new ApiError(502, 'network_unavailable', 'The ad network could not be reached to complete the connection; try again.');
 }
