@@ -6,6 +6,7 @@ import { recordPageView, TrackingInputError } from '../../visitors/page-views';
 import { TokenBucketLimiter } from '../../visitors/rate-limit';
 import { FormNotFoundError, submitForm } from '../../visitors/submissions';
 import type { ApiContext } from '../context';
+import { checkJsonShape, parseJsonText } from '../body';
 import { ApiError, parseInput } from '../errors';
 
 /** Beacons are small: a page view is a URL, a referrer and a title; a submission a handful of answers. */
@@ -84,15 +85,9 @@ export function visitorRoutes(ctx: ApiContext): Router {
     express.json({ limit: TRACKING_BODY_LIMIT_BYTES, type: ['application/json'] }),
     express.text({ limit: TRACKING_BODY_LIMIT_BYTES, type: ['text/plain'] }),
     (req: Request, _res: Response, next: NextFunction) => {
-      if (typeof req.body === 'string') {
-        try {
-          req.body = JSON.parse(req.body) as unknown;
-        } catch {
-          return next(new ApiError(400, 'invalid_json', 'The request body is not valid JSON'));
-        }
-      } else if (req.body === undefined) {
-        return next(new ApiError(415, 'unsupported_media_type', 'Send the body as application/json or text/plain JSON.'));
-      }
+      if (req.body === undefined) return next(new ApiError(415, 'unsupported_media_type', 'Send the body as application/json or text/plain JSON.'));
+      if (typeof req.body === 'string') req.body = parseJsonText(req.body);
+      else checkJsonShape(req.body);
       next();
     },
   ];
