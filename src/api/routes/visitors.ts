@@ -32,8 +32,14 @@ const pageViewSchema = z
   })
   .strict();
 
+// `$…` names are database operators, never a form's field (issue 15 #13: they were a 500).
+const fieldName = z
+  .string()
+  .min(1)
+  .max(100)
+  .refine((name) => !name.startsWith('$') && !name.includes('\0'), 'a field name cannot start with $ or contain NUL');
 const fieldsSchema = z
-  .record(z.string().min(1).max(100), z.union([z.string().max(2000), z.number(), z.boolean()]).transform(String))
+  .record(fieldName, z.union([z.string().max(2000), z.number(), z.boolean()]).transform(String))
   .refine((fields) => Object.keys(fields).length <= 50, 'at most 50 fields');
 
 const submissionSchema = z
@@ -76,6 +82,8 @@ export function visitorRoutes(ctx: ApiContext): Router {
       res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
       res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
       res.setHeader('Access-Control-Max-Age', '600');
+      // /t.js waits as long as a 429 or 503 says before it retries a submission.
+      res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
     }
     if (req.method === 'OPTIONS') return void res.status(204).end();
     next();
