@@ -1,3 +1,4 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../logging';
@@ -74,6 +75,8 @@ function clientError(err: HttpError): ApiError | undefined {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     let apiError = err instanceof ApiError ? err : err instanceof Error ? clientError(err) : undefined;
+    // A signal, query or update for a workflow that does not exist (an unknown or made-up id).
+    if (!apiError && err instanceof WorkflowNotFoundError) apiError = new ApiError(404, 'not_found', 'No running workflow has that id');
     if (!apiError) {
       const dependency = outageOf(err);
       if (dependency) {

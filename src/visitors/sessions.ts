@@ -11,6 +11,7 @@ import type { VisitorDoc } from '../db/models/visitor';
 import type { WebSessionDoc } from '../db/models/web-session';
 import { adCampaignAssetKeyOf } from '../contacts/attribution';
 import { isDuplicateKeyError } from '../contacts/store';
+import { retryOnDuplicateKey } from '../db/upserts';
 
 export type VisitorModels = Pick<Models, 'Visitor' | 'WebSession' | 'Contact'>;
 
@@ -47,14 +48,8 @@ export async function loadOrCreateVisitor(models: VisitorModels, token: string, 
       { $setOnInsert: { identity: { kind: 'anonymous' }, session: null, firstSeenAt: at, pageViews: 0 }, $set: { lastSeenAt: at } },
       { upsert: true, new: true, lean: true },
     );
-  try {
-    return (await upsert()) as VisitorDoc;
-  } catch (error) {
-    // Concurrent first beacons of a new visitor both insert; the loser's retry finds the winner's
-    // document (MongoDB retries this itself, FerretDB does not — issue 15 #14).
-    if (!isDuplicateKeyError(error)) throw error;
-    return (await upsert()) as VisitorDoc;
-  }
+  // Concurrent first beacons of a new visitor (issue 15 #14: a burst got 500s).
+  return (await retryOnDuplicateKey(upsert)) as VisitorDoc;
 }
 
 /**
