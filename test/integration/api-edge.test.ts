@@ -163,6 +163,20 @@ describe('API edge: authentication, error envelope, health', () => {
     expect(((await badPath.json()) as any).error.code).toBe('invalid_path');
   });
 
+  it('issue15-14 concurrent first beacons of new visitors are all stored (old code: duplicate-key 500s)', async () => {
+    const counts: Record<number, number> = {};
+    for (let round = 0; round < 10; round += 1) {
+      const token = visitorToken();
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => raw('/t/pageview', JSON.stringify({ visitorToken: token, url: `https://site.example/r${round}/${i}` }), { 'content-type': 'text/plain' })),
+      );
+      for (const answer of answers) counts[answer.status] = (counts[answer.status] ?? 0) + 1;
+    }
+    console.log('issue15-14 10 new visitors × 20 concurrent first beacons:', counts);
+    expect(counts).toEqual({ 202: 200 });
+    expect(await stack.db.models.PageView.countDocuments({ url: /^https:\/\/site\.example\/r\d\// })).toBe(200);
+  });
+
   it('issue15-14 a burst of 150 beacons from one visitor gets only 202s and 429s (with Retry-After)', async () => {
     const token = visitorToken();
     const answers = await Promise.all(
