@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { requireAdminToken } from './auth';
+import { jsonBody } from './body';
 import type { ApiContext } from './context';
 import { errorHandler, notFoundHandler } from './errors';
 import { codecRoutes } from './routes/codec';
@@ -29,7 +30,8 @@ export function createApp(ctx: ApiContext): Express {
   registerConversionRouting();
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Forwarded headers only from the configured proxies (TRUST_PROXY); by default nobody's (issue 15 #14).
+  app.set('trust proxy', ctx.config.TRUST_PROXY.length > 0 ? ctx.config.TRUST_PROXY : false);
   app.use(helmet());
   app.use(
     pinoHttp({
@@ -41,22 +43,25 @@ export function createApp(ctx: ApiContext): Express {
         return id;
       },
       // Paths only: query strings can carry OAuth codes and personal data.
-      serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }) },
+      // …and the Web UI's codec key rides in its codec path.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0]!.replace(/^\/codec\/ui\/[^/]+/, '/codec/ui/<key>') }),
+      },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
-  // Public, before express.json: webhooks verify signatures over the raw body; the visitor-tracking
-  // endpoints parse their own small (16 kB) JSON/text bodies and answer only configured site origins.
+  // No global body parser: each route reads its body only after its own check of the caller (issue 15 #8).
+  // Webhooks verify signatures over the raw body; the visitor-tracking endpoints parse their own small
+  // (16 kB) JSON/text bodies and answer only configured site origins; /codec and /api authenticate first.
   app.use(webhookRoutes(ctx));
   app.use(visitorRoutes(ctx));
   app.use(trackingScriptRoutes(ctx));
-  app.use(express.json({ limit: '256kb' }));
-
   app.use(healthRoutes(ctx));
   app.use(codecRoutes(ctx));
 
   const api = express.Router();
   api.use(requireAdminToken(ctx.config.ADMIN_API_TOKEN));
+  api.use(jsonBody('256kb'));
   api.use(smokeRoutes(ctx));
   api.use(connectionRoutes(ctx));
   api.use(accountRoutes(ctx));

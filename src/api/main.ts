@@ -11,11 +11,12 @@ import { createApp } from './app';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'adtrack-api' });
-  const db = await connectDatabase(config.MONGODB_URI, { flavor: config.DATABASE_FLAVOR });
+  const db = await connectDatabase(config.MONGODB_URI, { flavor: config.DATABASE_FLAVOR, failFast: true });
   const { client, connection } = await createTemporalClient({
     address: config.TEMPORAL_ADDRESS,
     namespace: config.TEMPORAL_NAMESPACE,
     encryptionKeys: config.ENCRYPTION_KEYS,
+    grpcAttempts: 4,
   });
   const added = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
   if (added.length) logger.info({ added }, 'registered search attributes');

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -32,6 +33,29 @@ const encryptionKeys = z
     return keys;
   });
 
+/**
+ * `TRUST_PROXY` = the reverse proxies whose X-Forwarded-For the API believes (Express's `trust proxy`
+ * list: addresses, CIDR subnets, or the names loopback / linklocal / uniquelocal). Empty = none: the
+ * client address is the socket's, so a caller cannot pick its own rate-limit key.
+ */
+const PROXY_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const trustProxy = z
+  .string()
+  .default('')
+  .transform((raw, ctx) => {
+    const entries = raw.split(',').map((p) => p.trim()).filter(Boolean);
+    for (const entry of entries) {
+      const [address, prefix, extra] = entry.split('/');
+      const family = isIP(address ?? '');
+      const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)) || (family === 4 && isIP(prefix) === 4);
+      if (!(PROXY_PRESETS.has(entry) || (family !== 0 && prefixOk && extra === undefined))) {
+        ctx.addIssue({ code: 'custom', message: `"${entry}" is not an address, a subnet (addr/bits) or one of loopback, linklocal, uniquelocal` });
+        return z.NEVER;
+      }
+    }
+    return entries;
+  });
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -59,6 +83,7 @@ export const envSchema = z.object({
     .string()
     .default('')
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  TRUST_PROXY: trustProxy,
   PLAN_TIER: z.enum(['professional', 'enterprise']).default('professional'),
   SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
   FULL_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3_600),

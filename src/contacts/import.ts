@@ -6,6 +6,7 @@
 import { isLifecycleStage, normaliseEmail, type LifecycleStage } from '../domain/contacts';
 import type { Models } from '../db/models';
 import { contactDefaults } from '../db/models/contact';
+import { retryOnDuplicateKey } from '../db/upserts';
 import { claimEmail, fieldsToSet, IDENTIFICATION_HISTORY, identificationEntry, newContactId, withoutPaths } from './store';
 
 export interface ImportRow {
@@ -72,16 +73,19 @@ export async function importContacts(models: Pick<Models, 'Contact' | 'ContactEm
       : undefined;
     // Provided fields win; the lifecycle stage of an existing contact is not moved by an import.
     const defaults = { ...contactDefaults('import', stage), email, lifecycleStageChangedAt: now };
-    const written = await models.Contact.updateOne(
-      { _id: owner },
-      {
-        ...(Object.keys(set).length > 0 ? { $set: set } : {}),
-        $addToSet: addToSet,
-        ...(push ? { $push: push } : {}),
-        $setOnInsert: withoutPaths(defaults, set, addToSet, push ?? {}),
-      },
-      { upsert: true },
-    );
+    const write = () =>
+      models.Contact.updateOne(
+        { _id: owner },
+        {
+          ...(Object.keys(set).length > 0 ? { $set: set } : {}),
+          $addToSet: addToSet,
+          ...(push ? { $push: push } : {}),
+          $setOnInsert: withoutPaths(defaults, set, addToSet, push ?? {}),
+        },
+        { upsert: true },
+      );
+    // Two imports of one new email upsert the same contact at once (issue 15 #13 found the 500).
+    const written = await retryOnDuplicateKey(write);
     const inserted = written.upsertedCount > 0;
     if (inserted) result.created += 1;
     else result.matched += 1;

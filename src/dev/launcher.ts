@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { uiCodecEndpoint } from '../api/auth';
 import { ConfigError, loadConfig } from '../config';
 import { sandboxServiceEnv } from '../sandboxes';
 import { devServerSearchAttributeArgs } from '../temporal/search-attributes';
@@ -80,7 +81,8 @@ async function main(): Promise<void> {
         uiPort: 8233,
         dbFile: path.join(DATA_DIR, 'temporal.sqlite'),
         namespace: config.TEMPORAL_NAMESPACE,
-        codecEndpoint: `http://localhost:${port}/codec`,
+        // The dev UI can send no token: its endpoint carries the UI codec key (issue 15 #12).
+        codecEndpoint: uiCodecEndpoint(`http://localhost:${port}`, config.ADMIN_API_TOKEN),
         extraArgs: devServerSearchAttributeArgs(),
         logFile: path.join(LOG_DIR, 'temporal.log'),
       }),

@@ -13,6 +13,8 @@ export const FailureType = {
   NetworkRateLimited: 'NetworkRateLimited',
   /** A timeout or 5xx at the network: retry with backoff. */
   NetworkTransient: 'NetworkTransient',
+  /** A single-use authorization code may have been consumed without an answer: never sent again, the admin starts over. */
+  AuthorizationCodeSpent: 'AuthorizationCodeSpent',
 } as const;
 
 export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];

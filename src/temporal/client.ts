@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { createDataConverter } from './data-converter';
 import type { EncryptionKey } from './codec';
 
@@ -6,11 +6,16 @@ export interface TemporalClientOptions {
   address: string;
   namespace: string;
   encryptionKeys: EncryptionKey[];
+  /** gRPC attempts per call while the frontend is unreachable (SDK default 10, ≈20 s); the API uses fewer, then answers 503. */
+  grpcAttempts?: number;
 }
 
 /** The one way the API, the launcher and tests get a Temporal client: always with the codec. */
 export async function createTemporalClient(options: TemporalClientOptions): Promise<{ client: Client; connection: Connection }> {
-  const connection = await Connection.connect({ address: options.address });
+  const connection = await Connection.connect({
+    address: options.address,
+    ...(options.grpcAttempts ? { interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: options.grpcAttempts }))] } : {}),
+  });
   const client = new Client({
     connection,
     namespace: options.namespace,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { pageViewOwner } from '../domain/contacts';
 import { normalisePageUrl } from '../domain/visitors';
 import type { Models } from '../db/models';
-import { applyEmailClick, identityOf, loadOrCreateVisitor, recordSessionActivity } from './sessions';
+import { applyEmailClick, identityOf, ignoreDuplicateKey, loadOrCreateVisitor, recordSessionActivity } from './sessions';
 import { recipientFromUrl } from './email-link';
 
 export interface PageViewInput {
@@ -59,7 +59,8 @@ export async function recordPageView(deps: PageViewDeps, input: PageViewInput): 
 
   const { sessionId } = await recordSessionActivity(deps.models, visitor, { at: input.at, rawUrl: input.url, url: page.url, referrer, pageView: true });
   const contactId = pageViewOwner(identityOf(visitor));
-  await deps.models.PageView.updateOne(
+  // The same beacon twice at once (a browser retry): one insert wins, the other finds it stored.
+  await ignoreDuplicateKey(deps.models.PageView.updateOne(
     { _id: id },
     {
       $setOnInsert: {
@@ -74,6 +75,6 @@ export async function recordPageView(deps: PageViewDeps, input: PageViewInput): 
       },
     },
     { upsert: true },
-  );
+  ));
   return { pageViewId: id, sessionId, contactId };
 }

@@ -10,6 +10,8 @@ import type { Models } from '../db/models';
 import type { VisitorDoc } from '../db/models/visitor';
 import type { WebSessionDoc } from '../db/models/web-session';
 import { adCampaignAssetKeyOf } from '../contacts/attribution';
+import { isDuplicateKeyError } from '../contacts/store';
+import { retryOnDuplicateKey } from '../db/upserts';
 
 export type VisitorModels = Pick<Models, 'Visitor' | 'WebSession' | 'Contact'>;
 
@@ -40,12 +42,14 @@ export function identityDoc(identity: CookieIdentity): VisitorDoc['identity'] {
 
 /** The visitor for `token`, created on first sight. */
 export async function loadOrCreateVisitor(models: VisitorModels, token: string, at: Date): Promise<VisitorDoc> {
-  const visitor = await models.Visitor.findOneAndUpdate(
-    { _id: token },
-    { $setOnInsert: { identity: { kind: 'anonymous' }, session: null, firstSeenAt: at, pageViews: 0 }, $set: { lastSeenAt: at } },
-    { upsert: true, new: true, lean: true },
-  );
-  return visitor as VisitorDoc;
+  const upsert = () =>
+    models.Visitor.findOneAndUpdate(
+      { _id: token },
+      { $setOnInsert: { identity: { kind: 'anonymous' }, session: null, firstSeenAt: at, pageViews: 0 }, $set: { lastSeenAt: at } },
+      { upsert: true, new: true, lean: true },
+    );
+  // Concurrent first beacons of a new visitor (issue 15 #14: a burst got 500s).
+  return (await retryOnDuplicateKey(upsert)) as VisitorDoc;
 }
 
 /**
@@ -150,8 +154,17 @@ export async function recordSessionActivity(models: VisitorModels, visitorIn: Vi
       adCampaignAssetKey: adCampaignAssetKeyOf(decision.source.adClick),
       pageViews: event.pageView ? 1 : 0,
     };
-    await models.WebSession.updateOne({ _id: sessionId }, { $setOnInsert: doc }, { upsert: true });
+    await ignoreDuplicateKey(models.WebSession.updateOne({ _id: sessionId }, { $setOnInsert: doc }, { upsert: true }));
     return { sessionId, visitor: { ...visitor, session, ...(fbc !== undefined ? { fbc } : {}) } };
   }
   throw new Error('the visitor session kept changing concurrently');
+}
+
+/** An insert-only upsert that lost a race to the same insert: the document exists, as wanted. */
+export async function ignoreDuplicateKey(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+  }
 }

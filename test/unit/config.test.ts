@@ -26,6 +26,11 @@ describe('config: one typed module, validated at start', () => {
     expect(config.ENCRYPTION_KEYS).toEqual([{ id: 'k1', key: Buffer.alloc(32, 7) }]);
   });
 
+  it('issue15-14 TRUST_PROXY: no proxy is trusted by default; a list of addresses, subnets and presets is kept', () => {
+    expect(loadConfig(valid).TRUST_PROXY).toEqual([]);
+    expect(loadConfig({ ...valid, TRUST_PROXY: 'loopback, 10.0.0.0/8,192.168.1.7, fd00::/8' }).TRUST_PROXY).toEqual(['loopback', '10.0.0.0/8', '192.168.1.7', 'fd00::/8']);
+  });
+
   it.each([
     [{ ...valid, ADMIN_API_TOKEN: undefined }, 'ADMIN_API_TOKEN'],
     [{ ...valid, ADMIN_API_TOKEN: 'short' }, 'ADMIN_API_TOKEN'],
@@ -42,6 +47,9 @@ describe('config: one typed module, validated at start', () => {
     [{ ...valid, WORKER_MAX_CONCURRENT_ACTIVITIES: '0' }, 'WORKER_MAX_CONCURRENT_ACTIVITIES'],
     [{ ...valid, WORKER_MAX_CONCURRENT_ACTIVITIES: 'many' }, 'WORKER_MAX_CONCURRENT_ACTIVITIES'],
     [{ ...valid, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1' }, 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS'],
+    [{ ...valid, TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+    [{ ...valid, TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ ...valid, TRUST_PROXY: 'proxy.example.com' }, 'TRUST_PROXY'],
   ])('rejects a bad value and names the variable (%#: %s)', (env, variable) => {
     expect(problemsOf(env as Record<string, string>)).toContain(variable);
   });

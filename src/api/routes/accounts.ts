@@ -6,6 +6,7 @@ import type { ConnectResult } from '../../../workflows/connect';
 import { accountKeyOf, type AdAccountRecord } from '../../db/models/ad-account';
 import type { ApiContext } from '../context';
 import { ApiError, notFound, parseInput } from '../errors';
+import { retryOnDuplicateKey } from '../../db/upserts';
 import { accountHandle, ensureAccountWorkflow, findAccount, liveStateOf, presentAccount } from './accounts-service';
 
 const connectAccountSchema = z.object({ connectionId: z.uuid(), externalId: z.string().min(1).max(64) });
@@ -32,7 +33,7 @@ export function accountRoutes(ctx: ApiContext): Router {
       return void res.status(200).json(presentAccount(existing));
     }
     const now = new Date();
-    const account = await ctx.db.models.AdAccount.findOneAndUpdate(
+    const account = await retryOnDuplicateKey(() => ctx.db.models.AdAccount.findOneAndUpdate(
       { _id: id },
       {
         $set: {
@@ -51,7 +52,7 @@ export function accountRoutes(ctx: ApiContext): Router {
         $setOnInsert: { autoTracking: true, autoTrackingHistory: [{ enabled: true, at: now }] },
       },
       { upsert: true, new: true, lean: true },
-    );
+    ));
     await ensureAccountWorkflow(ctx, account as AdAccountRecord);
     res.status(201).json(presentAccount(account as AdAccountRecord));
   });

@@ -6,6 +6,7 @@ import type { AdAccountRecord } from '../../db/models/ad-account';
 import { NETWORKS } from '../../networks/types';
 import type { ApiContext } from '../context';
 import { ApiError, notFound, parseInput } from '../errors';
+import { retryOnDuplicateKey } from '../../db/upserts';
 import { accountHandle, findAccount } from './accounts-service';
 
 const listSchema = z.object({
@@ -91,11 +92,11 @@ export function adRoutes(ctx: ApiContext): Router {
   router.put('/tracking-templates/:network', async (req, res) => {
     const network = parseInput(z.enum(NETWORKS), req.params.network, 'path');
     const input = parseInput(templateSchema, req.body);
-    const doc = await ctx.db.models.TrackingTemplate.findOneAndUpdate(
+    const doc = await retryOnDuplicateKey(() => ctx.db.models.TrackingTemplate.findOneAndUpdate(
       { _id: network },
       { $set: { ...('utmSource' in input ? { utmSource: input.utmSource ?? null } : {}), ...('utmMedium' in input ? { utmMedium: input.utmMedium ?? null } : {}), updatedAt: new Date() } },
       { upsert: true, new: true, lean: true },
-    );
+    ));
     const accounts = await ctx.db.models.AdAccount.find({ network, status: 'active' }).lean<AdAccountRecord[]>();
     await Promise.allSettled(accounts.map((account) => accountHandle(ctx, account).signal(templateChangedSignal)));
     res.json({ network, utmSource: doc?.utmSource ?? null, utmMedium: doc?.utmMedium ?? null, updatedAt: doc?.updatedAt ?? null });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { pageAssetOf, toAssociation, toCampaign } from '../../contacts/attribution';
+import { isDuplicateKeyError } from '../../contacts/store';
 import {
   adCampaignAsset,
   assetKey,
@@ -157,7 +158,12 @@ export function campaignRoutes(ctx: ApiContext): Router {
     const change = associateAsset(current.map(toAssociation), asset, campaign._id, now.toISOString());
     if (change.changed) {
       await models.CampaignAssociation.updateMany({ assetKey: key, until: null }, { $set: { until: now } });
-      await models.CampaignAssociation.create({ _id: `${key}@${now.getTime()}`, campaignId: campaign._id, assetKey: key, asset, from: now, until: null });
+      try {
+        await models.CampaignAssociation.create({ _id: `${key}@${now.getTime()}`, campaignId: campaign._id, assetKey: key, asset, from: now, until: null });
+      } catch (error) {
+        // The same association made by a concurrent request in the same millisecond (issue 15 #13 found the 500).
+        if (!isDuplicateKeyError(error)) throw error;
+      }
     }
     res.status(change.changed ? 201 : 200).json({ asset, campaignId: campaign._id, movedFrom: change.movedFrom ?? null, changed: change.changed });
   });

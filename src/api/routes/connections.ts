@@ -42,5 +42,12 @@ function connectFailure(error: unknown): unknown {
   if (cause instanceof ApplicationFailure && (cause.type === FailureType.InvalidInput || cause.type === FailureType.NetworkAuth)) {
     return new ApiError(400, 'authorization_failed', 'The network did not accept the authorization code; start the login again.', { reason: cause.message });
   }
+  if (cause instanceof ApplicationFailure && cause.type === FailureType.AuthorizationCodeSpent) {
+    // The code is single-use and may be spent: retrying this request cannot work (issue 15 #16).
+    return new ApiError(502, 'authorization_interrupted', 'The ad network could not be reached while the authorization code was exchanged; the code cannot be used again: start the login again.', {
+      reason: cause.message,
+      restartLogin: true,
+    });
+  }
   return new ApiError(502, 'network_unavailable', 'The ad network could not be reached to complete the connection; try again.');
 }

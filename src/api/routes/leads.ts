@@ -9,6 +9,7 @@ import type { LeadFormSyncDoc, LeadSyncAccountDoc } from '../../db/models/lead-s
 import type { ApiContext } from '../context';
 import { ApiError, parseInput } from '../errors';
 import { ensureAccountWorkflow, findAccount } from './accounts-service';
+import { retryOnDuplicateKey } from '../../db/upserts';
 
 const toggleSchema = z.object({ enabled: z.boolean() }).strict();
 const reconcileSchema = z.object({ formId: z.string().min(1).max(64).optional() }).strict().default({});
@@ -33,8 +34,10 @@ export function leadRoutes(ctx: ApiContext): Router {
       if (description.status.name !== 'RUNNING') return null;
       return await handle.query(leadSyncStateQuery);
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return null;
-      throw error;
+      // As for accounts: the stored state still answers when the workflow cannot (a busy worker's
+      // query timing out was a 5xx for the whole call — issue 15 #13).
+      if (!(error instanceof WorkflowNotFoundError)) ctx.logger.warn({ err: error, accountId: account._id }, 'lead-sync workflow did not answer its state query');
+      return null;
     }
   }
 
@@ -84,7 +87,9 @@ export function leadRoutes(ctx: ApiContext): Router {
     const account = await findAccount(ctx, req.params.id);
     if (account.status === 'disconnected') {
       if (enabled) throw new ApiError(409, 'account_disconnected', 'The account is disconnected; connect it again first.');
-      await models.LeadSyncAccount.updateOne({ _id: account._id }, { $set: { network: account.network, enabled, changedAt: new Date() } }, { upsert: true });
+      await retryOnDuplicateKey(() =>
+        models.LeadSyncAccount.updateOne({ _id: account._id }, { $set: { network: account.network, enabled, changedAt: new Date() } }, { upsert: true }),
+      );
     } else {
       await (await ensureAccountWorkflow(ctx, account)).executeUpdate(setLeadSyncUpdate, { args: [{ enabled }] });
     }

@@ -6,6 +6,7 @@ import { recordPageView, TrackingInputError } from '../../visitors/page-views';
 import { TokenBucketLimiter } from '../../visitors/rate-limit';
 import { FormNotFoundError, submitForm } from '../../visitors/submissions';
 import type { ApiContext } from '../context';
+import { checkJsonShape, parseJsonText } from '../body';
 import { ApiError, parseInput } from '../errors';
 
 /** Beacons are small: a page view is a URL, a referrer and a title; a submission a handful of answers. */
@@ -31,8 +32,14 @@ const pageViewSchema = z
   })
   .strict();
 
+// `$…` names are database operators, never a form's field (issue 15 #13: they were a 500).
+const fieldName = z
+  .string()
+  .min(1)
+  .max(100)
+  .refine((name) => !name.startsWith('$') && !name.includes('\0'), 'a field name cannot start with $ or contain NUL');
 const fieldsSchema = z
-  .record(z.string().min(1).max(100), z.union([z.string().max(2000), z.number(), z.boolean()]).transform(String))
+  .record(fieldName, z.union([z.string().max(2000), z.number(), z.boolean()]).transform(String))
   .refine((fields) => Object.keys(fields).length <= 50, 'at most 50 fields');
 
 const submissionSchema = z
@@ -75,6 +82,8 @@ export function visitorRoutes(ctx: ApiContext): Router {
       res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
       res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
       res.setHeader('Access-Control-Max-Age', '600');
+      // /t.js waits as long as a 429 or 503 says before it retries a submission.
+      res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
     }
     if (req.method === 'OPTIONS') return void res.status(204).end();
     next();
@@ -84,15 +93,9 @@ export function visitorRoutes(ctx: ApiContext): Router {
     express.json({ limit: TRACKING_BODY_LIMIT_BYTES, type: ['application/json'] }),
     express.text({ limit: TRACKING_BODY_LIMIT_BYTES, type: ['text/plain'] }),
     (req: Request, _res: Response, next: NextFunction) => {
-      if (typeof req.body === 'string') {
-        try {
-          req.body = JSON.parse(req.body) as unknown;
-        } catch {
-          return next(new ApiError(400, 'invalid_json', 'The request body is not valid JSON'));
-        }
-      } else if (req.body === undefined) {
-        return next(new ApiError(415, 'unsupported_media_type', 'Send the body as application/json or text/plain JSON.'));
-      }
+      if (req.body === undefined) return next(new ApiError(415, 'unsupported_media_type', 'Send the body as application/json or text/plain JSON.'));
+      if (typeof req.body === 'string') req.body = parseJsonText(req.body);
+      else checkJsonShape(req.body);
       next();
     },
   ];

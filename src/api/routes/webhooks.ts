@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import express, { Router, type Request } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { recordLeadNotifications, type AnnouncedLead } from '../../leads/notifications';
 import type { ApiContext } from '../context';
+import { parseJsonText } from '../body';
 import { ApiError } from '../errors';
 
 /** Constant-time comparison of two strings (different lengths compare unequal without leaking where). */
@@ -18,14 +19,6 @@ export function safeEqual(a: string, b: string): boolean {
 
 const rawBody = (limit: string) => express.raw({ type: () => true, limit });
 const bodyOf = (req: Request): Buffer => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
-
-function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8')) as unknown;
-  } catch {
-    throw new ApiError(400, 'invalid_json', 'The request body is not valid JSON');
-  }
-}
 
 const unauthorized = (message: string) => new ApiError(401, 'invalid_signature', message);
 const id = z.union([z.string().min(1).max(128), z.number().int().nonnegative()]).transform(String);
@@ -66,8 +59,7 @@ const urnId = (urn: string | undefined): string | null => {
 };
 
 /**
- * Lead webhooks (LEAD-1, LEAD-4), public. Mounted BEFORE the global JSON parser: signatures are
- * computed over the exact raw bytes. A bad or missing signature is 401 and changes nothing.
+ * Lead webhooks (LEAD-1, LEAD-4), public. Signatures are computed over the exact raw bytes. A bad or missing signature is 401 and changes nothing.
  */
 export function webhookRoutes(ctx: ApiContext): Router {
   const router = Router();
@@ -85,15 +77,20 @@ export function webhookRoutes(ctx: ApiContext): Router {
     throw new ApiError(403, 'verification_failed', 'The verify token does not match.');
   });
 
+  // Refused before the body is read: no secret to check against, or no signature to check.
+  const signed = (secret: string, secretName: string, header: string): RequestHandler => (req, _res, next) => {
+    if (secret === '') return next(unauthorized(`Webhook signatures cannot be checked: ${secretName} is not set.`));
+    if (!req.get(header)) return next(unauthorized(`The ${header} header is missing.`));
+    next();
+  };
+
   /** Lead notifications (§7.5): X-Hub-Signature-256 = sha256=<hex HMAC of the raw body, app secret>. */
-  router.post('/webhooks/facebook', rawBody('1mb'), async (req, res) => {
+  router.post('/webhooks/facebook', signed(config.FACEBOOK_APP_SECRET, 'FACEBOOK_APP_SECRET', 'X-Hub-Signature-256'), rawBody('1mb'), async (req, res) => {
     const raw = bodyOf(req);
-    const header = req.get('x-hub-signature-256');
-    if (config.FACEBOOK_APP_SECRET === '') throw unauthorized('Webhook signatures cannot be checked: FACEBOOK_APP_SECRET is not set.');
-    if (!header) throw unauthorized('The X-Hub-Signature-256 header is missing.');
+    const header = req.get('x-hub-signature-256')!;
     const expected = `sha256=${createHmac('sha256', config.FACEBOOK_APP_SECRET).update(raw).digest('hex')}`;
     if (!safeEqual(header.trim().toLowerCase(), expected)) throw unauthorized('The X-Hub-Signature-256 signature does not match the body.');
-    const parsed = facebookPayload.safeParse(parseJson(raw));
+    const parsed = facebookPayload.safeParse(parseJsonText(raw));
     if (!parsed.success) throw new ApiError(400, 'validation_failed', 'Not a lead notification.');
     const leads: AnnouncedLead[] = parsed.data.entry.flatMap((entry) =>
       entry.changes.filter((change) => change.field === 'leadgen').map((change) => ({ leadId: change.value.leadgen_id, formId: change.value.form_id ?? null })),
@@ -104,7 +101,7 @@ export function webhookRoutes(ctx: ApiContext): Router {
 
   /** Google lead form webhook (§5.2): authenticity = google_key equals the key set on the form. */
   router.post('/webhooks/google', rawBody('256kb'), async (req, res) => {
-    const body = parseJson(bodyOf(req));
+    const body = parseJsonText(bodyOf(req));
     const parsed = googlePayload.safeParse(body);
     const key = parsed.success ? parsed.data.google_key : undefined;
     if (config.GOOGLE_LEAD_WEBHOOK_KEY === '') throw new ApiError(401, 'invalid_key', 'Google lead webhooks are not configured (GOOGLE_LEAD_WEBHOOK_KEY).');
@@ -126,14 +123,12 @@ export function webhookRoutes(ctx: ApiContext): Router {
   });
 
   /** LinkedIn lead notifications (§3.3): X-LI-Signature = hex HMAC of "hmacsha256=" + raw body, client secret. */
-  router.post('/webhooks/linkedin', rawBody('256kb'), async (req, res) => {
+  router.post('/webhooks/linkedin', signed(config.LINKEDIN_CLIENT_SECRET, 'LINKEDIN_CLIENT_SECRET', 'X-LI-Signature'), rawBody('256kb'), async (req, res) => {
     const raw = bodyOf(req);
-    const header = req.get('x-li-signature');
-    if (config.LINKEDIN_CLIENT_SECRET === '') throw unauthorized('Webhook signatures cannot be checked: LINKEDIN_CLIENT_SECRET is not set.');
-    if (!header) throw unauthorized('The X-LI-Signature header is missing.');
+    const header = req.get('x-li-signature')!;
     const expected = createHmac('sha256', config.LINKEDIN_CLIENT_SECRET).update(Buffer.concat([Buffer.from('hmacsha256='), raw])).digest('hex');
     if (!safeEqual(header.trim().toLowerCase(), expected)) throw unauthorized('The X-LI-Signature signature does not match the body.');
-    const parsed = linkedinPayload.safeParse(parseJson(raw));
+    const parsed = linkedinPayload.safeParse(parseJsonText(raw));
     if (!parsed.success) throw new ApiError(400, 'validation_failed', 'Not a lead notification.');
     if (parsed.data.leadAction !== undefined && parsed.data.leadAction !== 'CREATED') return void res.status(200).json({ received: 0 });
     const leadId = urnId(parsed.data.leadGenFormResponse)!;

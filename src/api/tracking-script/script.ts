@@ -84,9 +84,20 @@ export function trackingScript(apiBaseUrl: string): string {
     if (fbc) body.fbc = fbc;
     if (fbp) body.fbp = fbp;
     if (!w.fetch) { send('/t/forms/' + encodeURIComponent(formId) + '/submissions', body); return Promise.resolve({ ok: true }); }
-    return w.fetch(C.api + '/t/forms/' + encodeURIComponent(formId) + '/submissions', {
-      method: 'POST', body: JSON.stringify(body), keepalive: true, mode: 'cors', credentials: 'omit', headers: { 'Content-Type': 'text/plain' }
-    }).then(function (res) { return { ok: res.ok, status: res.status }; });
+    // 503 (the service is briefly unavailable) and 429 say when to try again: the same submissionId
+    // makes the retry idempotent, so nothing is lost and nothing doubled.
+    function attempt(left) {
+      return w.fetch(C.api + '/t/forms/' + encodeURIComponent(formId) + '/submissions', {
+        method: 'POST', body: JSON.stringify(body), keepalive: true, mode: 'cors', credentials: 'omit', headers: { 'Content-Type': 'text/plain' }
+      }).then(function (res) {
+        if ((res.status === 503 || res.status === 429) && left > 0) {
+          var wait = Math.min(Math.max(Number(res.headers.get('Retry-After')) || 1, 1), 10);
+          return new Promise(function (resolve) { setTimeout(resolve, wait * 1000); }).then(function () { return attempt(left - 1); });
+        }
+        return { ok: res.ok, status: res.status };
+      });
+    }
+    return attempt(2);
   }
 
   function collect(form) {

@@ -14,6 +14,8 @@ export interface ConnectionRecord {
   accessTokenExpiresAt: Date | null;
   refreshedAt: Date | null;
   lastError: string | null;
+  /** When the single-use OAuth code was sent to the network: a second attempt must not send it again. */
+  codeSentAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -29,6 +31,7 @@ const schema = new Schema<ConnectionRecord>(
     accessTokenExpiresAt: { type: Date, default: null },
     refreshedAt: { type: Date, default: null },
     lastError: { type: String, default: null },
+    codeSentAt: { type: Date, default: null },
   },
   { timestamps: true, versionKey: false },
 );

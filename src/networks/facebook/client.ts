@@ -101,14 +101,17 @@ export class FacebookClient implements AdNetworkClient {
     });
   }
 
-  /** Code → short-lived user token → long-lived (~60 day) token (§1.2, §1.3), with its scopes. */
+  /**
+   * Code → short-lived user token → long-lived (~60 day) token (§1.2, §1.3), with its scopes. The code
+   * is single-use: its request is sent once, never repeated on a 5xx (Graph may have spent it already).
+   */
   async exchangeCode(input: { code: string; redirectUri: string }): Promise<TokenSet> {
-    const short = await this.graph.get<GraphTokenResponse>('oauth/access_token', undefined, {
-      client_id: this.options.appId,
-      client_secret: this.options.appSecret,
-      redirect_uri: input.redirectUri,
-      code: input.code,
-    });
+    const short = await this.graph.get<GraphTokenResponse>(
+      'oauth/access_token',
+      undefined,
+      { client_id: this.options.appId, client_secret: this.options.appSecret, redirect_uri: input.redirectUri, code: input.code },
+      1,
+    );
     const long = await this.extend(short.access_token);
     const debug = await this.debugToken(long.accessToken);
     return { ...long, ...(debug.scopes.length > 0 ? { scopes: debug.scopes } : {}) };

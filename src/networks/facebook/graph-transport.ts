@@ -47,16 +47,17 @@ export class GraphTransport {
   /**
    * Reads are retried in place (twice, shortly) when Graph answers a transient error: a read has no
    * side effect, and one flaky read would otherwise fail a whole sweep page of many calls. Timeouts
-   * and every other error go straight to the caller; writes are never repeated here.
+   * and every other error go straight to the caller; writes are never repeated here. A GET with a
+   * side effect (the single-use code exchange) passes `attempts = 1`.
    */
-  async get<T>(path: string, token: string | undefined, params: GraphParams = {}): Promise<T> {
+  async get<T>(path: string, token: string | undefined, params: GraphParams = {}, attempts = READ_ATTEMPTS): Promise<T> {
     const query = encodeParams({ ...params, ...this.credentials(token) });
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.send<T>(() => this.http.get(path, { params: query }));
       } catch (error) {
         const answeredTransient = error instanceof NetworkError && error.kind === 'transient' && error.httpStatus !== undefined;
-        if (!answeredTransient || attempt >= READ_ATTEMPTS) throw error;
+        if (!answeredTransient || attempt >= attempts) throw error;
         await new Promise((resolve) => setTimeout(resolve, READ_RETRY_DELAY_MS * attempt));
       }
     }
