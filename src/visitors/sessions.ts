@@ -10,6 +10,7 @@ import type { Models } from '../db/models';
 import type { VisitorDoc } from '../db/models/visitor';
 import type { WebSessionDoc } from '../db/models/web-session';
 import { adCampaignAssetKeyOf } from '../contacts/attribution';
+import { addVisitorToken, markEmailLinkUsed } from '../contacts/repository';
 
 export type VisitorModels = Pick<Models, 'Visitor' | 'WebSession' | 'Contact'>;
 
@@ -63,13 +64,12 @@ export async function applyEmailClick(models: VisitorModels, visitor: VisitorDoc
   if (outcome.effect === 'unchanged') return visitor;
   if (outcome.markRecipientLinkUsed) {
     // Only the first browser wins the recipient's link: conditional on it being unused.
-    const marked = await models.Contact.updateOne({ _id: recipientContactId, emailLinkUsedAt: null }, { $set: { emailLinkUsedAt: at } });
-    if (marked.modifiedCount === 0) return applyEmailClick(models, visitor, recipientContactId, at);
+    if (!(await markEmailLinkUsed(models, recipientContactId, at))) return applyEmailClick(models, visitor, recipientContactId, at);
   }
   const identity = identityDoc(outcome.identity);
   await models.Visitor.updateOne({ _id: visitor._id }, { $set: { identity } });
   if (outcome.identity.kind === 'identified') {
-    await models.Contact.updateOne({ _id: recipientContactId }, { $addToSet: { visitorTokens: visitor._id } });
+    await addVisitorToken(models, recipientContactId, visitor._id);
   }
   return { ...visitor, identity };
 }

@@ -11,6 +11,7 @@ import { registerSmokeRun } from './smoke-run';
 import { registerTrackingTemplate } from './tracking-template';
 import { registerCampaign, registerCampaignAssociation } from './campaign';
 import { registerContact, registerContactEmail } from './contact';
+import { registerCrmActivity, registerCrmActivityOutbox } from './crm-activity';
 import { registerForm } from './form';
 import { registerFormSubmission } from './form-submission';
 import { registerLead } from './lead';
@@ -35,6 +36,8 @@ export function createModels(connection: Connection) {
     ConversionOutbox: registerConversionOutbox(connection),
     Contact: registerContact(connection),
     ContactEmail: registerContactEmail(connection),
+    CrmActivity: registerCrmActivity(connection),
+    CrmActivityOutbox: registerCrmActivityOutbox(connection),
     Visitor: registerVisitor(connection),
     WebSession: registerWebSession(connection),
     PageView: registerPageView(connection),
