@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../logging';
+import { ContactBusyError } from '../contacts/repository';
 
 /** A client-facing error; everything else becomes a 500 without internals. */
 export class ApiError extends Error {
@@ -46,7 +47,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       apiError = new ApiError(413, 'payload_too_large', 'The request body is too large', { limitBytes: parserError.limit });
     else if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported')
       apiError = new ApiError(415, 'unsupported_encoding', 'The request body encoding is not supported');
-    else {
+    else if (err instanceof ContactBusyError) {
+      res.setHeader('Retry-After', '1');
+      apiError = new ApiError(503, 'contact_busy', 'The contact is being changed by another request; retry shortly.');
+    } else {
       apiError = new ApiError(500, 'internal_error', 'Something went wrong on our side; the request id identifies it in the logs');
       logger.error({ err, reqId: req.id }, 'unhandled error');
     }

@@ -38,7 +38,7 @@ const MAX_PAGE_VIEWS = 5_000;
 
 export type AttributionModels = Pick<
   Models,
-  'Contact' | 'FormSubmission' | 'Lead' | 'WebSession' | 'PageView' | 'Ad' | 'AdAccount' | 'Campaign' | 'CampaignAssociation'
+  'Contact' | 'ContactLock' | 'FormSubmission' | 'Lead' | 'WebSession' | 'PageView' | 'Ad' | 'AdAccount' | 'Campaign' | 'CampaignAssociation'
 >;
 
 const iso = (date: Date | string) => new Date(date).toISOString();

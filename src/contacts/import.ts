@@ -4,10 +4,9 @@
  * same rows again changes nothing new (existing contacts only get the provided fields set again).
  */
 import { isLifecycleStage, normaliseEmail, type LifecycleStage } from '../domain/contacts';
-import type { Models } from '../db/models';
 import { contactDefaults } from '../db/models/contact';
 import { lifecycleActivity, recordCrmActivities, type CrmActivityModels } from './crm-activity';
-import { claimEmail, contactFieldsOf, identificationEntry, initialStage, newContactId, upsertContact } from './repository';
+import { claimEmail, contactFieldsOf, identificationEntry, initialStage, newContactId, upsertContact, type ContactModels } from './repository';
 
 export interface ImportRow {
   email: string;
@@ -32,7 +31,7 @@ export interface ImportResult {
   activityIds: string[];
 }
 
-export async function importContacts(models: Pick<Models, 'Contact' | 'ContactEmail'> & CrmActivityModels, rows: readonly ImportRow[], batchRef: string): Promise<ImportResult> {
+export async function importContacts(models: ContactModels & CrmActivityModels, rows: readonly ImportRow[], batchRef: string): Promise<ImportResult> {
   const result: ImportResult = { received: rows.length, created: 0, matched: 0, duplicatesInBatch: 0, invalid: [], contacts: [], activityIds: [] };
   const byEmail = new Map<string, ImportRow>();
   rows.forEach((row, index) => {

@@ -11,15 +11,53 @@
 import { randomUUID } from 'node:crypto';
 import type { UpdateQuery } from 'mongoose';
 import type { LifecycleStage } from '../domain/contacts';
-import { bulkWriteInChunks, insertRows, isDuplicateKeyError } from '../db/bulk';
+import { insertRows, isDuplicateKeyError } from '../db/bulk';
 import type { Models } from '../db/models';
 import type { ContactDoc, IdentificationEntry, LifecycleChangeDoc } from '../db/models/contact';
 
 export { isDuplicateKeyError };
 
-export type ContactModels = Pick<Models, 'Contact' | 'ContactEmail'>;
+export type ContactModels = Pick<Models, 'Contact' | 'ContactEmail' | 'ContactLock'>;
 /** Writes that touch the contact document only. */
-type ContactStore = Pick<Models, 'Contact'>;
+type ContactStore = Pick<Models, 'Contact' | 'ContactLock'>;
+
+/** A lock older than this belongs to a writer that died: it may be taken over. */
+const LOCK_STALE_MS = 30_000;
+/** A writer gives up waiting for a contact after this long. */
+const LOCK_WAIT_MS = 20_000;
+
+export class ContactBusyError extends Error {}
+
+/**
+ * Runs `write` while holding the contact's lock row, so writes to one contact never overlap: the
+ * embedded FerretDB loses some of several concurrent updates of one document (issue 15 items 5/6),
+ * while an insert on `_id` is atomic there as on MongoDB. Every update of a contact goes through
+ * here; inserting a new contact needs no lock (the insert itself is atomic).
+ */
+export async function withContactLock<T>(models: Pick<Models, 'ContactLock'>, contactId: string, write: () => Promise<T>): Promise<T> {
+  const owner = randomUUID();
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await models.ContactLock.collection.insertOne({ _id: contactId, owner, at: new Date() } as never);
+      break;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+    if (attempt % 10 === 9) {
+      const held = await models.ContactLock.findById(contactId).lean();
+      if (held && Date.now() - new Date(held.at).getTime() > LOCK_STALE_MS) await models.ContactLock.deleteOne({ _id: contactId, owner: held.owner });
+    }
+    if (Date.now() > deadline) throw new ContactBusyError(`contact ${contactId} is busy`);
+    // Jittered backoff: a lock is held for one or two round trips.
+    await new Promise((resolve) => setTimeout(resolve, Math.min(200, 5 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random())));
+  }
+  try {
+    return await write();
+  } finally {
+    await models.ContactLock.deleteOne({ _id: contactId, owner });
+  }
+}
 
 /** Identification entries kept per contact (the latest ones). */
 export const IDENTIFICATION_HISTORY = 50;
@@ -117,7 +155,7 @@ export interface ContactUpsert {
 /** A submission's or import row's write: created with its defaults when missing. */
 export async function upsertContact(models: ContactStore, contactId: string, change: ContactUpsert): Promise<{ inserted: boolean }> {
   const push = change.identification ? { identification: { $each: [change.identification], $slice: -IDENTIFICATION_HISTORY } } : undefined;
-  const written = await models.Contact.updateOne(
+  const written = await withContactLock(models, contactId, () => models.Contact.updateOne(
     { _id: contactId },
     {
       ...(Object.keys(change.set).length > 0 ? { $set: change.set } : {}),
@@ -126,7 +164,7 @@ export async function upsertContact(models: ContactStore, contactId: string, cha
       $setOnInsert: withoutPaths(change.defaults, change.set, change.addToSet, push ?? {}),
     },
     { upsert: true },
-  );
+  ));
   return { inserted: written.upsertedCount > 0 };
 }
 
@@ -151,11 +189,13 @@ export async function changeContact(models: ContactStore, contactId: string, cha
     else set[`properties.${key}`] = value;
   }
   const history: LifecycleChangeDoc | undefined = stage ? { stage: stage.to, at: stage.at } : undefined;
-  const updated = await models.Contact.updateOne(stage ? { _id: contactId, lifecycleStage: stage.from } : { _id: contactId }, {
-    ...(Object.keys(set).length > 0 ? { $set: set } : {}),
-    ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}),
-    ...(history ? { $push: { lifecycleHistory: { $each: [history], $slice: -LIFECYCLE_HISTORY } } } : {}),
-  });
+  const updated = await withContactLock(models, contactId, () =>
+    models.Contact.updateOne(stage ? { _id: contactId, lifecycleStage: stage.from } : { _id: contactId }, {
+      ...(Object.keys(set).length > 0 ? { $set: set } : {}),
+      ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}),
+      ...(history ? { $push: { lifecycleHistory: { $each: [history], $slice: -LIFECYCLE_HISTORY } } } : {}),
+    }),
+  );
   return updated.matchedCount > 0;
 }
 
@@ -171,12 +211,8 @@ export interface ContactMerge {
   identification: IdentificationEntry[];
 }
 
-/**
- * Lead sync: leads merged into existing contacts, one update each, filtered by `_id` only (the
- * embedded FerretDB scans the whole collection for compound filters).
- */
+/** Lead sync: leads merged into existing contacts, one update each, filtered by `_id` only (FerretDB scans for compound filters). */
 export async function mergeIntoContacts(models: ContactStore, merges: readonly ContactMerge[]): Promise<void> {
-  const ops: Parameters<ContactStore['Contact']['bulkWrite']>[0] = [];
   for (const merge of merges) {
     const addToSet = Object.entries(merge.addToSet).filter(([, values]) => values.length > 0);
     const update: UpdateQuery<ContactDoc> = {
@@ -184,19 +220,18 @@ export async function mergeIntoContacts(models: ContactStore, merges: readonly C
       $addToSet: Object.fromEntries(addToSet.map(([key, values]) => [key, { $each: values }])),
       $push: { identification: { $each: merge.identification, $slice: -IDENTIFICATION_HISTORY } },
     };
-    ops.push({ updateOne: { filter: { _id: merge.contactId }, update } });
+    await withContactLock(models, merge.contactId, () => models.Contact.updateOne({ _id: merge.contactId }, update));
   }
-  if (ops.length > 0) await bulkWriteInChunks(models.Contact, ops, { ordered: true });
 }
 
 /** VIS-7: only the first browser wins a recipient's tracked-email link; false when another was first. */
 export async function markEmailLinkUsed(models: ContactStore, contactId: string, at: Date): Promise<boolean> {
-  const marked = await models.Contact.updateOne({ _id: contactId, emailLinkUsedAt: null }, { $set: { emailLinkUsedAt: at } });
+  const marked = await withContactLock(models, contactId, () => models.Contact.updateOne({ _id: contactId, emailLinkUsedAt: null }, { $set: { emailLinkUsedAt: at } }));
   return marked.modifiedCount > 0;
 }
 
 export async function addVisitorToken(models: ContactStore, contactId: string, visitorToken: string): Promise<void> {
-  await models.Contact.updateOne({ _id: contactId }, { $addToSet: { visitorTokens: visitorToken } });
+  await withContactLock(models, contactId, () => models.Contact.updateOne({ _id: contactId }, { $addToSet: { visitorTokens: visitorToken } }));
 }
 
 /** Attribution, touches and click ids as recomputed from what is stored (ATT-1…ATT-4). */
@@ -205,5 +240,5 @@ export async function writeAttribution(
   contactId: string,
   derived: Pick<ContactDoc, 'attribution' | 'clickIds' | 'interactedWithAds' | 'firstConversionAt' | 'firstTouch' | 'lastTouch' | 'influencedCampaigns'>,
 ): Promise<void> {
-  await models.Contact.updateOne({ _id: contactId }, { $set: derived });
+  await withContactLock(models, contactId, () => models.Contact.updateOne({ _id: contactId }, { $set: derived }));
 }

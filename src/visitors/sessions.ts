@@ -12,7 +12,7 @@ import type { WebSessionDoc } from '../db/models/web-session';
 import { adCampaignAssetKeyOf } from '../contacts/attribution';
 import { addVisitorToken, markEmailLinkUsed } from '../contacts/repository';
 
-export type VisitorModels = Pick<Models, 'Visitor' | 'WebSession' | 'Contact'>;
+export type VisitorModels = Pick<Models, 'Visitor' | 'WebSession' | 'Contact' | 'ContactLock'>;
 
 const iso = (date: Date | string) => new Date(date).toISOString();
 

@@ -189,6 +189,23 @@ const emailSchema = new Schema<ContactEmailDoc>(
 );
 emailSchema.index({ contactId: 1 });
 
+/**
+ * A contact being written (`_id` = contact id). The embedded FerretDB applies concurrent updates of
+ * one document as read-modify-write and keeps only some of them; an insert on `_id` is atomic, so
+ * the repository serialises writes to a contact by holding this row (see `withContactLock`).
+ */
+export interface ContactLockDoc {
+  _id: string;
+  owner: string;
+  at: Date;
+}
+
+const lockSchema = new Schema<ContactLockDoc>(
+  { _id: { type: String, required: true }, owner: { type: String, required: true }, at: { type: Date, required: true } },
+  { versionKey: false },
+);
+
+export const registerContactLock = (c: Connection) => c.model<ContactLockDoc>('ContactLock', lockSchema, 'contact_locks');
 export const registerContact = (c: Connection) => c.model<ContactDoc>('Contact', schema, 'contacts');
 export const registerContactEmail = (c: Connection) => c.model<ContactEmailDoc>('ContactEmail', emailSchema, 'contact_emails');
 
