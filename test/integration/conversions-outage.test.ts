@@ -3,12 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { recordCrmActivities } from '../../src/contacts/crm-activity';
-import { deliverCrmActivities, relayDepsOf } from '../../src/conversions/crm-relay';
-import { createLogger } from '../../src/logging';
 import { freePort, startTemporalDevServer, type Supervised } from '../../src/dev/processes';
 import { devServerSearchAttributeArgs } from '../../src/temporal/search-attributes';
 import { useSandboxes } from '../support/sandboxes';
-import { eventually, startWorker, useStack } from '../support/stack';
+import { eventually, useStack } from '../support/stack';
 import { connectSeeded, createDefinition, createForm, ledgerRows, newVisitorToken, setLeadSync, setLifecycleStage, submitForm, waitForCounts, type ConnectedNetwork } from './conversions-support';
 
 /**
@@ -47,6 +45,8 @@ describe('conversion events survive a Temporal outage', () => {
     env: () => ({ ...sandboxes.running.env, TEMPORAL_ADDRESS: `127.0.0.1:${temporal.port}`, SWEEP_INTERVAL_SECONDS: '300', LEAD_POLL_INTERVAL_SECONDS: '2' }),
   });
 
+  /** Form submissions made while Temporal is stopped (issue 15 item 9 lost 23 of 26). */
+  const DURING_OUTAGE = 10;
   const s = {} as { google: ConnectedNetwork; fb: ConnectedNetwork; formId: string; defs: Record<'form' | 'customer' | 'lead', any>; ready?: Promise<void> };
 
   async function setup(): Promise<void> {
@@ -77,27 +77,24 @@ describe('conversion events survive a Temporal outage', () => {
     );
   }
 
-  it('CONV-7 / issue 15 item 9: a form submission and a lifecycle change made while Temporal is stopped reach Google exactly once after it is back', async () => {
+  it('CONV-7 / issue 15 item 9: form submissions and a lifecycle change made while Temporal is stopped reach Google exactly once after it is back', async () => {
     await ready();
     const before = await submitForm(stack, s.formId, { email: 'before.outage@example.net', visitorToken: newVisitorToken() });
     await waitForCounts(stack, s.defs.form.id, { sent: 1 }, 60_000);
 
     await temporal.server!.stop();
-    const during = await submitForm(stack, s.formId, { email: 'during.outage@example.net', visitorToken: newVisitorToken() });
+    const during: Awaited<ReturnType<typeof submitForm>>[] = [];
+    for (let i = 0; i < DURING_OUTAGE; i += 1) during.push(await submitForm(stack, s.formId, { email: `during.outage.${i}@example.net`, visitorToken: newVisitorToken() }));
     await setLifecycleStage(stack, before.contactId, 'customer');
-    // Accepted and durable while Temporal is down: both wait in the outbox.
-    const waiting = await stack.db.models.CrmActivityOutbox.find({ contactId: { $in: [before.contactId, during.contactId] } }).lean();
-    expect(waiting.map((row) => row._id)).toEqual(expect.arrayContaining([`form_submission:${during.submissionId}`, expect.stringMatching(new RegExp(`^lifecycle:${before.contactId}:customer:`))]));
+    // Accepted and durable while Temporal is down: all wait in the outbox.
+    const waiting = (await stack.db.models.CrmActivityOutbox.find().lean()).map((row) => row._id);
+    expect(waiting).toEqual(expect.arrayContaining([...during.map((d) => `form_submission:${d.submissionId}`), expect.stringMatching(new RegExp(`^lifecycle:${before.contactId}:customer:`))]));
 
     await startTemporal();
-    // The SDK's worker may give up polling during the outage; the process supervisor (here: the test) starts it again.
-    if (stack.worker.getState() !== 'RUNNING') {
-      stack.worker = await startWorker(stack);
-      void stack.worker.run();
-    }
-    const formRow = await sentRow(s.defs.form.id, { submissionId: during.submissionId });
-    const customerRow = await sentRow(s.defs.customer.id, { contactId: before.contactId, stage: 'customer' });
-    for (const row of [formRow, customerRow]) {
+    // The API's relay delivers the outbox; the worker kept polling through the outage (the SDK retries).
+    const rows = [await sentRow(s.defs.customer.id, { contactId: before.contactId, stage: 'customer' })];
+    for (const d of during) rows.push(await sentRow(s.defs.form.id, { submissionId: d.submissionId }));
+    for (const row of rows) {
       await eventually(async () => (await uploadsOf(row.eventId)).accepted === 1, { timeoutMs: 30_000, what: `upload of ${row.eventId}` });
       expect(await uploadsOf(row.eventId)).toEqual({ accepted: 1, refused: 0 });
     }
@@ -112,8 +109,9 @@ describe('conversion events survive a Temporal outage', () => {
     const record = await stack.db.models.CrmActivity.findById(`form_submission:${contact.submissionId}`).lean();
     expect(record).toBeTruthy();
     await recordCrmActivities(stack.db.models, [record!]);
-    const round = await deliverCrmActivities(relayDepsOf({ db: stack.db, temporal: stack.client, config: stack.config, logger: silentLogger }), { ids: [record!._id] });
-    expect(round).toMatchObject({ picked: 1, delivered: 1 });
+    // The relay delivers it again …
+    await eventually(async () => (await stack.db.models.CrmActivityOutbox.findById(record!._id).lean()) === null, { what: 'the redelivered row acknowledged' });
+    // … and the ledger counts it as a repeat of the sent event instead of sending it.
     await eventually(async () => ((await stack.db.models.ConversionLedger.findById(row._id).lean())?.seen ?? 0) >= 2, { what: 'the repeat counted on the ledger row' });
     expect(await uploadsOf(row.eventId)).toEqual({ accepted: 1, refused: 0 });
   }, 120_000);
@@ -142,5 +140,3 @@ describe('conversion events survive a Temporal outage', () => {
     ]);
   }, 180_000);
 });
-
-const silentLogger = createLogger({ level: 'silent' });
