@@ -1,7 +1,7 @@
 import { heartbeat } from '@temporalio/activity';
 import type { AnyBulkWriteOperation } from 'mongoose';
 import { bulkWriteInChunks } from '../src/db/bulk';
-import { isOnlyDuplicateKeys } from '../src/db/errors';
+import { isDuplicateKeyError } from '../src/db/errors';
 import { adKeyOf, type AdDoc } from '../src/db/models/ad';
 import type { AdAuditEntry } from '../src/db/models/ad-audit';
 import type { AdWriteIntent } from '../src/db/models/ad-write-journal';
@@ -280,7 +280,7 @@ async function journalWrites(models: Models, input: SweepPageInput, network: Net
   try {
     await models.AdWriteJournal.insertMany(intents, { ordered: false });
   } catch (error) {
-    if (!isOnlyDuplicateKeys(error)) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
   }
   return intents.map((intent) => intent._id);
 }

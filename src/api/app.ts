@@ -13,7 +13,6 @@ import { adRoutes } from './routes/ads';
 import { connectionRoutes } from './routes/connections';
 import { smokeRoutes } from './routes/smoke';
 import { conversionEventRoutes } from './routes/conversion-events';
-import { registerConversionRouting } from '../conversions/routing';
 import { webhookRoutes } from './routes/webhooks';
 import { visitorRoutes } from './routes/visitors';
 import { trackingScriptRoutes } from './routes/tracking-script';
@@ -26,8 +25,6 @@ import { leadRoutes } from './routes/leads';
 const REQUEST_ID = /^[\w.-]{8,128}$/;
 
 export function createApp(ctx: ApiContext): Express {
-  // CRM activity (lifecycle changes, form submissions) → the conversion-event workflows (issue 6); once per process.
-  registerConversionRouting();
   const app = express();
   app.disable('x-powered-by');
   // Forwarded headers only from the configured proxies (TRUST_PROXY); by default nobody's (issue 15 #14).

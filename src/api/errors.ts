@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../logging';
 import { outageOf } from './outages';
+import { ContactBusyError } from '../contacts/repository';
 
 /** A client-facing error; everything else becomes a 500 without internals. */
 export class ApiError extends Error {
@@ -77,6 +78,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     let apiError = err instanceof ApiError ? err : err instanceof Error ? clientError(err) : undefined;
     // A signal, query or update for a workflow that does not exist (an unknown or made-up id).
     if (!apiError && err instanceof WorkflowNotFoundError) apiError = new ApiError(404, 'not_found', 'No running workflow has that id');
+    if (!apiError && err instanceof ContactBusyError) {
+      res.setHeader('Retry-After', '1');
+      apiError = new ApiError(503, 'contact_busy', 'The contact is being changed by another request; retry shortly.');
+    }
     if (!apiError) {
       const dependency = outageOf(err);
       if (dependency) {

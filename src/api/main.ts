@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { loadConfigOrExit } from '../config';
 import { connectDatabase } from '../db/connection';
+import { startCrmActivityRelay, relayDepsOf } from '../conversions/crm-relay';
 import { createLogger } from '../logging';
 import { EncryptionCodec } from '../temporal/codec';
 import { createTemporalClient, temporalIsServing } from '../temporal/client';
@@ -20,14 +21,17 @@ async function main(): Promise<void> {
   });
   const added = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
   if (added.length) logger.info({ added }, 'registered search attributes');
-  const app = createApp({
+  const ctx = {
     config,
     logger,
     db,
     temporal: client,
     codec: await EncryptionCodec.create(config.ENCRYPTION_KEYS),
     temporalReady: () => temporalIsServing(connection),
-  });
+  };
+  const app = createApp(ctx);
+  // CRM activity Temporal has not acknowledged yet (an outage, lead sync in the worker) → conversion workflows.
+  const relay = startCrmActivityRelay(relayDepsOf(ctx), config.CRM_OUTBOX_RELAY_SECONDS * 1000);
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
   logger.info({ port: config.PORT, database: db.traits.flavor }, 'api listening');
@@ -39,6 +43,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'api stopping');
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await relay.stop();
     await connection.close();
     await db.close();
     process.exit(0);

@@ -121,6 +121,8 @@ export const envSchema = z.object({
   /** Lead sync (issue 5): incremental read period and reconciliation period per account. */
   LEAD_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   LEAD_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3_600),
+  /** How often the API retries CRM activity not yet acknowledged by Temporal (src/conversions/crm-relay.ts). */
+  CRM_OUTBOX_RELAY_SECONDS: z.coerce.number().min(0.1).max(3_600).default(5),
 
   /** Set by the dev launcher: the sandboxes' control APIs, for the demo seeding. */
   SANDBOX_MODE: bool.default(false),

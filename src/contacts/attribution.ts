@@ -30,6 +30,7 @@ import type { PageViewDoc } from '../db/models/page-view';
 import type { WebSessionDoc } from '../db/models/web-session';
 import type { Network } from '../networks/types';
 import { loadKnownAds, resolveAdKey } from './known-ads';
+import { writeAttribution } from './repository';
 
 const MAX_SUBMISSIONS = 1_000;
 const MAX_SESSIONS = 2_000;
@@ -37,7 +38,7 @@ const MAX_PAGE_VIEWS = 5_000;
 
 export type AttributionModels = Pick<
   Models,
-  'Contact' | 'FormSubmission' | 'Lead' | 'WebSession' | 'PageView' | 'Ad' | 'AdAccount' | 'Campaign' | 'CampaignAssociation'
+  'Contact' | 'ContactLock' | 'FormSubmission' | 'Lead' | 'WebSession' | 'PageView' | 'Ad' | 'AdAccount' | 'Campaign' | 'CampaignAssociation'
 >;
 
 const iso = (date: Date | string) => new Date(date).toISOString();
@@ -218,20 +219,15 @@ export async function refreshContactAttribution(models: AttributionModels, conta
     if (!seen || at < seen) influenced.set(touch.campaignId, at);
   }
 
-  await models.Contact.updateOne(
-    { _id: contactId },
-    {
-      $set: {
-        attribution,
-        clickIds,
-        interactedWithAds,
-        firstConversionAt,
-        firstTouch: touchCredit(summary.firstTouch),
-        lastTouch: touchCredit(summary.lastTouch),
-        influencedCampaigns: [...influenced].map(([campaignId, at]) => ({ campaignId, at })),
-      },
-    },
-  );
+  await writeAttribution(models, contactId, {
+    attribution,
+    clickIds,
+    interactedWithAds,
+    firstConversionAt,
+    firstTouch: touchCredit(summary.firstTouch),
+    lastTouch: touchCredit(summary.lastTouch),
+    influencedCampaigns: [...influenced].map(([campaignId, at]) => ({ campaignId, at })),
+  });
   return { decision, attribution };
 }
 

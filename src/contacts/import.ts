@@ -4,10 +4,9 @@
  * same rows again changes nothing new (existing contacts only get the provided fields set again).
  */
 import { isLifecycleStage, normaliseEmail, type LifecycleStage } from '../domain/contacts';
-import type { Models } from '../db/models';
 import { contactDefaults } from '../db/models/contact';
-import { retryOnDuplicateKey } from '../db/upserts';
-import { claimEmail, fieldsToSet, IDENTIFICATION_HISTORY, identificationEntry, newContactId, withoutPaths } from './store';
+import { lifecycleActivity, recordCrmActivities, type CrmActivityModels } from './crm-activity';
+import { claimEmail, contactFieldsOf, identificationEntry, initialStage, newContactId, upsertContact, type ContactModels } from './repository';
 
 export interface ImportRow {
   email: string;
@@ -28,10 +27,12 @@ export interface ImportResult {
   duplicatesInBatch: number;
   invalid: { index: number; reason: string }[];
   contacts: { email: string; contactId: string; created: boolean }[];
+  /** CRM activity recorded for created contacts (their stage), to deliver now. */
+  activityIds: string[];
 }
 
-export async function importContacts(models: Pick<Models, 'Contact' | 'ContactEmail'>, rows: readonly ImportRow[], batchRef: string): Promise<ImportResult> {
-  const result: ImportResult = { received: rows.length, created: 0, matched: 0, duplicatesInBatch: 0, invalid: [], contacts: [] };
+export async function importContacts(models: ContactModels & CrmActivityModels, rows: readonly ImportRow[], batchRef: string): Promise<ImportResult> {
+  const result: ImportResult = { received: rows.length, created: 0, matched: 0, duplicatesInBatch: 0, invalid: [], contacts: [], activityIds: [] };
   const byEmail = new Map<string, ImportRow>();
   rows.forEach((row, index) => {
     const email = normaliseEmail(row.email);
@@ -52,41 +53,30 @@ export async function importContacts(models: Pick<Models, 'Contact' | 'ContactEm
     const id = newContactId();
     const owner = await claimEmail(models, email, id);
     const created = owner === id;
-    const set: Record<string, unknown> = fieldsToSet({
-      ...(row.firstName !== undefined ? { firstName: row.firstName } : {}),
-      ...(row.lastName !== undefined ? { lastName: row.lastName } : {}),
-      ...(row.phone !== undefined ? { phone: row.phone } : {}),
-      ...(row.company !== undefined ? { company: row.company } : {}),
-      ...(row.jobTitle !== undefined ? { jobTitle: row.jobTitle } : {}),
-    });
+    const set: Record<string, unknown> = { ...contactFieldsOf(row) };
     for (const [key, value] of Object.entries(row.properties ?? {})) set[`properties.${key}`] = value;
     const stage: LifecycleStage = row.lifecycleStage !== undefined && isLifecycleStage(row.lifecycleStage) ? row.lifecycleStage : 'subscriber';
+    // A created contact starts in its stage: the same lifecycle activity a stage change records,
+    // written before the contact (see crm-activity.ts). An existing contact's stage is not moved by an import.
+    const activity = created ? lifecycleActivity(owner, stage, now, 'import') : undefined;
+    if (activity) await recordCrmActivities(models, [activity]);
     // Always an upsert: an email claimed by a run that crashed before writing its contact is repaired here.
-    const addToSet = { emails: email };
-    const push = created
-      ? {
-          identification: {
-            $each: [identificationEntry({ at: now, rule: 'import', explanation: 'Created by a contact import; later submissions with this email are this contact.', via: 'import', ref: batchRef })],
-            $slice: -IDENTIFICATION_HISTORY,
-          },
-        }
-      : undefined;
-    // Provided fields win; the lifecycle stage of an existing contact is not moved by an import.
-    const defaults = { ...contactDefaults('import', stage), email, lifecycleStageChangedAt: now };
-    const write = () =>
-      models.Contact.updateOne(
-        { _id: owner },
-        {
-          ...(Object.keys(set).length > 0 ? { $set: set } : {}),
-          $addToSet: addToSet,
-          ...(push ? { $push: push } : {}),
-          $setOnInsert: withoutPaths(defaults, set, addToSet, push ?? {}),
-        },
-        { upsert: true },
-      );
-    // Two imports of one new email upsert the same contact at once (issue 15 #13 found the 500).
-    const written = await retryOnDuplicateKey(write);
-    const inserted = written.upsertedCount > 0;
+    const written = await upsertContact(models, owner, {
+      set,
+      addToSet: { emails: email },
+      ...(created
+        ? { identification: identificationEntry({ at: now, rule: 'import', explanation: 'Created by a contact import; later submissions with this email are this contact.', via: 'import', ref: batchRef }) }
+        : {}),
+      defaults: { ...contactDefaults('import', stage), ...initialStage(stage, now), email },
+    });
+    const inserted = written.inserted;
+    if (activity) result.activityIds.push(activity._id);
+    else if (inserted) {
+      // The repair of a crashed run's claim created it just now: its stage is in its history, so a record written after still confirms.
+      const late = lifecycleActivity(owner, stage, now, 'import');
+      await recordCrmActivities(models, [late]);
+      result.activityIds.push(late._id);
+    }
     if (inserted) result.created += 1;
     else result.matched += 1;
     result.contacts.push({ email, contactId: owner, created: inserted });

@@ -7,18 +7,28 @@
  * are batched (a page of up to a few hundred leads costs a handful of round trips).
  */
 import { createHash } from 'node:crypto';
-import type { UpdateQuery } from 'mongoose';
 import { decideAdAttribution } from '../domain/attribution';
-import { identifyLeadContact, leadToContact, type IdentificationDecision, type LeadContactProperties } from '../domain/contacts';
+import { identifyLeadContact, leadToContact, type IdentificationDecision } from '../domain/contacts';
 import type { Models } from '../db/models';
 import { normaliseContact, type ContactDoc } from '../db/models/contact';
 import { leadKeyOf, type LeadDoc } from '../db/models/lead';
 import type { NetworkLead } from '../networks/types';
 import { leadAdOriginOf, refreshContactAttribution, storedAttribution, type AttributionModels } from './attribution';
-import { bulkWriteInChunks } from '../db/bulk';
-import { fieldsToSet, IDENTIFICATION_HISTORY, identificationEntry, isDuplicateKeyError, newContactId } from './store';
+import { bulkWriteInChunks, insertRows } from '../db/bulk';
+import { lifecycleActivity, recordCrmActivities, type CrmActivityModels } from './crm-activity';
+import {
+  claimEmails,
+  contactFieldsOf,
+  emailOwners,
+  IDENTIFICATION_HISTORY,
+  identificationEntry,
+  initialStage,
+  insertContacts,
+  mergeIntoContacts,
+  type ContactMerge,
+} from './repository';
 
-export type LeadModels = AttributionModels & Pick<Models, 'ContactEmail' | 'LeadNotification'>;
+export type LeadModels = AttributionModels & CrmActivityModels & Pick<Models, 'ContactEmail' | 'LeadNotification'>;
 
 export interface StoreLeadsResult {
   received: number;
@@ -39,68 +49,12 @@ function propertyKey(name: string): string {
   return name.replace(/[.$]/g, '_').slice(0, 100) || '_';
 }
 
-async function emailOwners(models: LeadModels, emails: string[]): Promise<Map<string, string>> {
-  if (emails.length === 0) return new Map();
-  const docs = await models.ContactEmail.find({ _id: { $in: emails } }).lean();
-  return new Map(docs.map((doc) => [doc._id, doc.contactId]));
-}
-
-/**
- * Claims every email not owned yet, in one batch of plain inserts (no upserts: the embedded
- * FerretDB can deadlock on concurrent multi-document upserts). A concurrent claim of the same
- * email is a duplicate-key error: that owner wins, the caller re-reads the owners.
- */
-async function claimEmails(models: LeadModels, emails: string[]): Promise<void> {
-  if (emails.length === 0) return;
-  const now = new Date();
-  for (let start = 0; start < emails.length; start += 100) {
-    try {
-      await models.ContactEmail.insertMany(
-        emails.slice(start, start + 100).map((email) => ({ _id: email, contactId: newContactId(), createdAt: now })),
-        { ordered: false },
-      );
-    } catch (error) {
-      const e = error as { writeErrors?: { code?: number }[] | { code?: number } };
-      const list = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];
-      if (!isDuplicateKeyError(error) && !(list.length > 0 && list.every((w) => w.code === 11000))) throw error;
-    }
-  }
-}
-
-function onlyDuplicateKeys(error: unknown): boolean {
-  const e = error as { writeErrors?: { code?: number }[] | { code?: number } };
-  const list = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];
-  return isDuplicateKeyError(error) || (list.length > 0 && list.every((w) => w.code === 11000));
-}
-
-/** Inserts in chunks; documents that already exist (a concurrent or earlier write) are skipped. */
-async function insertNew<T>(model: { insertMany(docs: T[], options: { ordered: false }): Promise<unknown> }, docs: readonly T[]): Promise<void> {
-  for (let start = 0; start < docs.length; start += 100) {
-    try {
-      await model.insertMany(docs.slice(start, start + 100), { ordered: false });
-    } catch (error) {
-      if (!onlyDuplicateKeys(error)) throw error;
-    }
-  }
-}
-
 interface PendingLead {
   key: string;
   lead: NetworkLead;
   contact: ReturnType<typeof leadToContact>;
   contactId: string;
   decision: IdentificationDecision;
-}
-
-function personalFields(props: LeadContactProperties): Record<string, string> {
-  return fieldsToSet({
-    ...(props.firstName !== undefined ? { firstName: props.firstName } : {}),
-    ...(props.lastName !== undefined ? { lastName: props.lastName } : {}),
-    ...(props.fullName !== undefined ? { fullName: props.fullName } : {}),
-    ...(props.phone !== undefined ? { phone: props.phone } : {}),
-    ...(props.company !== undefined ? { company: props.company } : {}),
-    ...(props.jobTitle !== undefined ? { jobTitle: props.jobTitle } : {}),
-  });
 }
 
 /**
@@ -176,11 +130,11 @@ export async function storeLeads(
       );
 
     const newContacts: ContactDoc[] = [];
-    const updateOps: Parameters<LeadModels['Contact']['bulkWrite']>[0] = [];
+    const merges: ContactMerge[] = [];
     const refresh: string[] = [];
     for (const [contactId, items] of byContact) {
       const first = items[0]!;
-      const fields = Object.assign({}, ...items.map((item) => personalFields(item.contact.properties))) as Record<string, string>;
+      const fields = Object.assign({}, ...items.map((item) => contactFieldsOf(item.contact.properties))) as Record<string, string>;
       const answers: Record<string, string> = {};
       for (const item of items) for (const [question, answer] of Object.entries(item.contact.properties.otherAnswers)) answers[propertyKey(question)] = answer;
       const leadEmails = [...new Set(items.map((item) => item.contact.properties.email).filter((e): e is string => e !== undefined))];
@@ -195,7 +149,7 @@ export async function storeLeads(
             email: leadEmails[0] ?? null,
             emails: leadEmails,
             ...fields,
-            lifecycleStage: 'lead',
+            ...initialStage('lead', now),
             properties: answers,
             source: first.contact.source,
             fbLeadId: firstFacebook?.lead.leadId ?? null,
@@ -223,21 +177,19 @@ export async function storeLeads(
         set.attribution = await attributionOf(first.lead);
         set.firstConversionAt = at;
       }
-      updateOps.push({
-        updateOne: {
-          filter: { _id: contactId },
-          update: {
-            $set: set,
-            $addToSet: { leadKeys: { $each: items.map((item) => item.key) }, ...(leadEmails.length > 0 ? { emails: { $each: leadEmails } } : {}) },
-            $push: { identification: { $each: entries, $slice: -IDENTIFICATION_HISTORY } },
-          } as UpdateQuery<ContactDoc>,
-        },
+      merges.push({
+        contactId,
+        set,
+        addToSet: { leadKeys: items.map((item) => item.key), emails: leadEmails },
+        identification: entries,
       });
     }
-    await insertNew(models.Contact, newContacts);
+    // A new contact starts as a lead: its lifecycle activity is recorded before the contact (crm-activity.ts).
+    await recordCrmActivities(models, newContacts.map((contact) => lifecycleActivity(contact._id, 'lead', now, 'lead_sync')));
+    await insertContacts(models, newContacts);
     result.contactsCreated = newContacts.length;
     onProgress();
-    if (updateOps.length > 0) await bulkWriteInChunks(models.Contact, updateOps, { ordered: true });
+    await mergeIntoContacts(models, merges);
     onProgress();
 
     // The leads themselves, with their contact: new ones inserted, half-stored ones completed.
@@ -257,7 +209,7 @@ export async function storeLeads(
       foundBy,
       storedAt: now,
     });
-    await insertNew(models.Lead, pending.filter((item) => !leadExists.has(item.key)).map(leadDoc));
+    await insertRows(models.Lead, pending.filter((item) => !leadExists.has(item.key)).map(leadDoc));
     const halfStored = pending.filter((item) => leadExists.has(item.key));
     if (halfStored.length > 0) {
       await bulkWriteInChunks(

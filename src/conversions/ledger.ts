@@ -9,7 +9,7 @@
  * sent again.
  */
 import { randomUUID } from 'node:crypto';
-import type { Model } from 'mongoose';
+import { insertRows } from '../db/bulk';
 import type { Models } from '../db/models';
 import type { ConversionJournalRecord, ConversionLedgerRecord, LedgerReason, LedgerStatus } from '../db/models/conversion-ledger';
 
@@ -20,24 +20,6 @@ export interface Outcome {
   status: 'sent' | 'failed' | 'skipped';
   reason: LedgerReason | null;
   response: Record<string, unknown> | null;
-}
-
-interface BulkWriteErrorLike {
-  writeErrors?: ({ index: number; code: number } | { err?: { index: number; code: number } })[];
-}
-
-/** Inserts documents; returns the positions that already existed (duplicate `_id`). */
-export async function insertRows(model: Pick<Model<never>, 'collection'>, docs: object[]): Promise<Set<number>> {
-  const duplicates = new Set<number>();
-  if (docs.length === 0) return duplicates;
-  try {
-    await model.collection.insertMany(docs, { ordered: false });
-  } catch (error) {
-    const writeErrors = ((error as BulkWriteErrorLike).writeErrors ?? []).map((w) => ('index' in w ? w : (w.err ?? { index: -1, code: 0 })));
-    if (writeErrors.length === 0 || writeErrors.some((w) => w.code !== 11000)) throw error;
-    for (const w of writeErrors) duplicates.add(w.index);
-  }
-  return duplicates;
 }
 
 function eventRow(pending: LedgerRow, outcome: Outcome, attempts: number, at: Date): LedgerRow {

@@ -11,7 +11,7 @@ import type { ConversionLedgerRecord, LedgerReason } from '../db/models/conversi
 import type { FormSubmissionDoc } from '../db/models/form-submission';
 import { buildConversionPayload, decideConversion, eventIdFor, matchKeys, type PayloadOptions } from '../domain/conversions';
 import type { ConversionActivityRef } from '../../workflows/conversions-definitions';
-import { insertRows } from './ledger';
+import { insertRows } from '../db/bulk';
 import { toContactSnapshot, toCrmActivity, toDomainDefinition, type SubmissionContext } from './records';
 
 export interface PrepareInput {

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { traitsOfConnection } from './flavor';
+import { isDuplicateKeyError } from './errors';
 
 interface BulkWritable<Op> {
   /** The model's connection: it decides the chunk size (src/db/flavor.ts). */
@@ -20,4 +21,36 @@ export async function bulkWriteInChunks<Op>(model: BulkWritable<NoInfer<Op>>, op
     upsertedCount += result.upsertedCount;
   }
   return { upsertedCount };
+}
+
+
+interface BulkWriteErrorLike {
+  writeErrors?: ({ index: number; code: number } | { err?: { index: number; code: number } })[] | { index: number; code: number };
+}
+
+/** Documents per insert command (FerretDB answers large batches slowly). */
+const INSERT_CHUNK = 100;
+
+/**
+ * Inserts documents that do not exist yet (by `_id`), unordered, in chunks; returns the positions
+ * that already existed. Plain inserts, never upserts: the embedded FerretDB is slow on upserts and
+ * can deadlock on concurrent multi-document ones.
+ */
+export async function insertRows(model: { collection: { insertMany(docs: object[], options: { ordered: false }): Promise<unknown> } }, docs: readonly object[]): Promise<Set<number>> {
+  const duplicates = new Set<number>();
+  for (let start = 0; start < docs.length; start += INSERT_CHUNK) {
+    try {
+      await model.collection.insertMany(docs.slice(start, start + INSERT_CHUNK), { ordered: false });
+    } catch (error) {
+      const raw = (error as BulkWriteErrorLike).writeErrors;
+      const list = (Array.isArray(raw) ? raw : raw ? [raw] : []).map((w) => ('index' in w ? w : (w.err ?? { index: -1, code: 0 })));
+      if (list.length === 0 && isDuplicateKeyError(error)) {
+        duplicates.add(start);
+        continue;
+      }
+      if (list.length === 0 || list.some((w) => w.code !== 11000)) throw error;
+      for (const w of list) duplicates.add(start + w.index);
+    }
+  }
+  return duplicates;
 }

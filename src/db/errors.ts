@@ -3,7 +3,7 @@
  * FerretDB code 11000): for an idempotent insert, that is success. A bulk error counts when every
  * one of its write errors is a duplicate key (mongoose gives a list, the driver sometimes one).
  */
-export function isOnlyDuplicateKeys(error: unknown): boolean {
+export function isDuplicateKeyError(error: unknown): boolean {
   const e = error as { code?: number; writeErrors?: { code?: number }[] | { code?: number } } | null;
   if (e?.code === 11000) return true;
   const list = Array.isArray(e?.writeErrors) ? e.writeErrors : e?.writeErrors ? [e.writeErrors] : [];

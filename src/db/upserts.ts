@@ -1,4 +1,4 @@
-import { isOnlyDuplicateKeys } from './errors';
+import { isDuplicateKeyError } from './errors';
 
 /**
  * Concurrent upserts of one new document: both miss, both insert, one fails with a duplicate key.
@@ -9,7 +9,7 @@ export async function retryOnDuplicateKey<T>(write: () => Promise<T>): Promise<T
   try {
     return await write();
   } catch (error) {
-    if (!isOnlyDuplicateKeys(error)) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
     return write();
   }
 }

@@ -10,7 +10,7 @@ import type { ApiContext } from '../api/context';
 import { leadKeyOf } from '../db/models/lead';
 import type { LeadFormSyncDoc } from '../db/models/lead-sync-state';
 import type { Network } from '../networks/types';
-import { isOnlyDuplicateKeys } from '../db/errors';
+import { isDuplicateKeyError } from '../db/errors';
 
 export interface AnnouncedLead {
   leadId: string;
@@ -78,7 +78,7 @@ export async function recordLeadNotifications(ctx: ApiContext, network: Network,
         await models.LeadNotification.insertMany(fresh, { ordered: false });
       } catch (error) {
         // A concurrent delivery of the same lead (another API instance): already recorded.
-        if (!isOnlyDuplicateKeys(error)) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
       }
       // Already stored (the poll was faster than the webhook): resolved right away.
       const stored = (await models.Lead.find({ _id: { $in: fresh.map((d) => d._id) } }, { _id: 1 }).lean<{ _id: string }[]>()).map((l) => l._id);

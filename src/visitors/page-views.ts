@@ -21,7 +21,7 @@ export interface PageViewInput {
 }
 
 export interface PageViewDeps {
-  models: Pick<Models, 'Visitor' | 'WebSession' | 'PageView' | 'Contact'>;
+  models: Pick<Models, 'Visitor' | 'WebSession' | 'PageView' | 'Contact' | 'ContactLock'>;
   /** Keys that may have signed tracked-email links (VIS-7). */
   emailLinkKeys: readonly Buffer[];
 }

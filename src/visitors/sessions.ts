@@ -10,10 +10,10 @@ import type { Models } from '../db/models';
 import type { VisitorDoc } from '../db/models/visitor';
 import type { WebSessionDoc } from '../db/models/web-session';
 import { adCampaignAssetKeyOf } from '../contacts/attribution';
-import { isDuplicateKeyError } from '../contacts/store';
 import { retryOnDuplicateKey } from '../db/upserts';
+import { addVisitorToken, isDuplicateKeyError, markEmailLinkUsed } from '../contacts/repository';
 
-export type VisitorModels = Pick<Models, 'Visitor' | 'WebSession' | 'Contact'>;
+export type VisitorModels = Pick<Models, 'Visitor' | 'WebSession' | 'Contact' | 'ContactLock'>;
 
 const iso = (date: Date | string) => new Date(date).toISOString();
 
@@ -67,13 +67,12 @@ export async function applyEmailClick(models: VisitorModels, visitor: VisitorDoc
   if (outcome.effect === 'unchanged') return visitor;
   if (outcome.markRecipientLinkUsed) {
     // Only the first browser wins the recipient's link: conditional on it being unused.
-    const marked = await models.Contact.updateOne({ _id: recipientContactId, emailLinkUsedAt: null }, { $set: { emailLinkUsedAt: at } });
-    if (marked.modifiedCount === 0) return applyEmailClick(models, visitor, recipientContactId, at);
+    if (!(await markEmailLinkUsed(models, recipientContactId, at))) return applyEmailClick(models, visitor, recipientContactId, at);
   }
   const identity = identityDoc(outcome.identity);
   await models.Visitor.updateOne({ _id: visitor._id }, { $set: { identity } });
   if (outcome.identity.kind === 'identified') {
-    await models.Contact.updateOne({ _id: recipientContactId }, { $addToSet: { visitorTokens: visitor._id } });
+    await addVisitorToken(models, recipientContactId, visitor._id);
   }
   return { ...visitor, identity };
 }

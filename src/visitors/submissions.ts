@@ -9,20 +9,13 @@ import { facebookBrowserIds } from '../domain/conversions';
 import { isWithinSession, normalisePageUrl } from '../domain/visitors';
 import type { Models } from '../db/models';
 import { contactDefaults, type ContactDoc } from '../db/models/contact';
+import type { CrmActivityDoc } from '../db/models/crm-activity';
 import type { FormDoc } from '../db/models/form';
 import type { FormSubmissionDoc } from '../db/models/form-submission';
 import type { WebSessionDoc } from '../db/models/web-session';
 import { refreshContactAttribution, type AttributionModels } from '../contacts/attribution';
-import {
-  claimEmail,
-  contactIdByEmail,
-  fieldsToSet,
-  IDENTIFICATION_HISTORY,
-  identificationEntry,
-  isDuplicateKeyError,
-  newContactId,
-  withoutPaths,
-} from '../contacts/store';
+import { formSubmissionActivity, lifecycleActivity, recordCrmActivities, type CrmActivityModels } from '../contacts/crm-activity';
+import { claimEmail, contactFieldsOf, contactIdByEmail, identificationEntry, initialStage, isDuplicateKeyError, newContactId, upsertContact } from '../contacts/repository';
 import { TrackingInputError } from './page-views';
 import { identityDoc, identityOf, loadOrCreateVisitor, recordSessionActivity } from './sessions';
 
@@ -54,9 +47,11 @@ export interface SubmissionResult {
   contactCreated: boolean;
   pageUrl: string | null;
   at: Date;
+  /** CRM activity this call recorded (the submission; a new contact's stage), to deliver now. */
+  activityIds: string[];
 }
 
-export type SubmissionModels = AttributionModels & Pick<Models, 'Form' | 'Visitor' | 'ContactEmail'>;
+export type SubmissionModels = AttributionModels & CrmActivityModels & Pick<Models, 'Form' | 'Visitor' | 'ContactEmail'>;
 
 export function submissionIdOf(formId: string, clientSubmissionId: string | undefined): string {
   return createHash('sha256')
@@ -140,27 +135,22 @@ export async function submitForm(models: SubmissionModels, input: SubmissionInpu
 
   const mapped = mapLeadFields({ ...input.fields, email });
   const set: Record<string, unknown> = {
-    ...fieldsToSet({
-      ...(mapped.firstName !== undefined ? { firstName: mapped.firstName } : {}),
-      ...(mapped.lastName !== undefined ? { lastName: mapped.lastName } : {}),
-      ...(mapped.fullName !== undefined ? { fullName: mapped.fullName } : {}),
-      ...(mapped.phone !== undefined ? { phone: mapped.phone } : {}),
-      ...(mapped.company !== undefined ? { company: mapped.company } : {}),
-      ...(mapped.jobTitle !== undefined ? { jobTitle: mapped.jobTitle } : {}),
-    }),
+    ...contactFieldsOf(mapped),
     lastSubmission: { formId: form._id, submissionId, at: input.at, pageUrl, userAgent: input.userAgent, ip: input.ip, fbc, fbp },
     ...(setPrimaryEmail ? { email } : {}),
   };
-  const addToSet = { emails: email, ...(token !== undefined && decision.tieTokenToContact ? { visitorTokens: token } : {}) };
-  const push = {
-    identification: {
-      $each: [identificationEntry({ at: input.at, rule, explanation, via: 'form', ref: submissionId })],
-      $slice: -IDENTIFICATION_HISTORY,
-    },
-  };
+  // Recorded before the writes they describe: a crash in between leaves a record that is never
+  // delivered (its submission is missing), never a submission without its record.
+  const activities: CrmActivityDoc[] = [formSubmissionActivity(contactId!, form._id, submissionId, input.at)];
+  if (contactCreated) activities.push(lifecycleActivity(contactId!, 'lead', input.at, 'form'));
+  await recordCrmActivities(models, activities);
   // Always an upsert: an email whose contact write was lost (a crash after the claim) is repaired here.
-  const onInsert = withoutPaths({ ...contactDefaults(await originalSource(models, token)), email }, set, addToSet, push);
-  await models.Contact.updateOne({ _id: contactId! }, { $set: set, $addToSet: addToSet, $push: push, $setOnInsert: onInsert }, { upsert: true });
+  await upsertContact(models, contactId!, {
+    set,
+    addToSet: { emails: email, ...(token !== undefined && decision.tieTokenToContact ? { visitorTokens: token } : {}) },
+    identification: identificationEntry({ at: input.at, rule, explanation, via: 'form', ref: submissionId }),
+    defaults: { ...contactDefaults(await originalSource(models, token)), ...initialStage('lead', input.at), email },
+  });
 
   const submission: FormSubmissionDoc = {
     _id: submissionId,
@@ -199,10 +189,10 @@ export async function submitForm(models: SubmissionModels, input: SubmissionInpu
   }
 
   await refreshContactAttribution(models, contactId!, input.at);
-  return resultOf(submission, true, contactCreated);
+  return resultOf(submission, true, contactCreated, activities.map((a) => a._id));
 }
 
-function resultOf(submission: FormSubmissionDoc, stored: boolean, contactCreated: boolean): SubmissionResult {
+function resultOf(submission: FormSubmissionDoc, stored: boolean, contactCreated: boolean, activityIds: string[] = []): SubmissionResult {
   return {
     submissionId: submission._id,
     contactId: submission.contactId,
@@ -212,5 +202,6 @@ function resultOf(submission: FormSubmissionDoc, stored: boolean, contactCreated
     contactCreated,
     pageUrl: submission.pageUrl,
     at: submission.at,
+    activityIds,
   };
 }

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp } from '../../src/api/app';
+import { relayDepsOf, startCrmActivityRelay, type RunningRelay } from '../../src/conversions/crm-relay';
 import type { ApiContext } from '../../src/api/context';
 import { loadConfig, type Config } from '../../src/config';
 import { connectDatabase, type Database } from '../../src/db/connection';
@@ -64,6 +65,7 @@ export function useStack(options: { env?: () => Record<string, string>; deps?: (
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_TASK_QUEUE: stack.taskQueue,
       MONGODB_URI: inject('mongoUri'),
+      CRM_OUTBOX_RELAY_SECONDS: '1',
       ...options.env?.(),
     });
     const logger = createLogger({ level: 'silent' });
@@ -88,6 +90,8 @@ export function useStack(options: { env?: () => Record<string, string>; deps?: (
       temporalReady: () => temporalIsServing(connection),
     };
     stack.api = await listen(createApp(ctx));
+    // As src/api/main.ts does: CRM activity not acknowledged at once is retried from the outbox.
+    relay = startCrmActivityRelay(relayDepsOf(ctx), stack.config.CRM_OUTBOX_RELAY_SECONDS * 1000);
     stack.request = async (method, path, body, headers = {}) => {
       const res = await fetch(`${stack.api.url}${path}`, {
         method,
@@ -111,9 +115,11 @@ export function useStack(options: { env?: () => Record<string, string>; deps?: (
   });
 
   let workerRun: Promise<void> | undefined;
+  let relay: RunningRelay | undefined;
   let closeConnection: (() => Promise<void>) | undefined;
   afterAll(async () => {
     await stack.api?.close();
+    await relay?.stop();
     // A test may have stopped (or replaced) the worker itself.
     if (stack.worker?.getState() === 'RUNNING') stack.worker.shutdown();
     await workerRun?.catch(() => undefined);

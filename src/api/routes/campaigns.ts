@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { pageAssetOf, toAssociation, toCampaign } from '../../contacts/attribution';
-import { isDuplicateKeyError } from '../../contacts/store';
+import { isDuplicateKeyError } from '../../db/errors';
 import {
   adCampaignAsset,
   assetKey,

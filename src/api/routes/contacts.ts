@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { emitCrmActivity } from '../../contacts/activity-events';
 import { refreshContactAttribution } from '../../contacts/attribution';
 import { importContacts } from '../../contacts/import';
+import { ConcurrentContactChangeError, updateContact } from '../../contacts/update';
+import { deliverSoon, relayDepsOf } from '../../conversions/crm-relay';
 import { presentActivity, presentAttribution, presentContact, presentContactSummary } from '../../contacts/present';
 import { LIFECYCLE_STAGES, normaliseEmail } from '../../domain/contacts';
 import { normaliseContact, type ContactDoc } from '../../db/models/contact';
@@ -92,7 +93,8 @@ export function contactRoutes(ctx: ApiContext): Router {
 
   router.post('/contacts/import', async (req, res) => {
     const input = parseInput(importSchema, req.body);
-    const result = await importContacts(models, input.contacts, `import:${randomUUID()}`);
+    const { activityIds, ...result } = await importContacts(models, input.contacts, `import:${randomUUID()}`);
+    deliverSoon(relayDepsOf(ctx), activityIds);
     res.status(200).json(result);
   });
 
@@ -121,27 +123,13 @@ export function contactRoutes(ctx: ApiContext): Router {
   router.patch('/contacts/:id', async (req, res) => {
     const input = parseInput(patchSchema, req.body);
     const contact = await load(req.params.id);
-    const now = new Date();
-    const set: Record<string, unknown> = {};
-    const unset: Record<string, ''> = {};
-    const stageChanged = input.lifecycleStage !== undefined && input.lifecycleStage !== contact.lifecycleStage;
-    if (stageChanged) {
-      set.lifecycleStage = input.lifecycleStage;
-      set.lifecycleStageChangedAt = now;
+    try {
+      const { activityIds } = await updateContact(models, contact, input);
+      deliverSoon(relayDepsOf(ctx), activityIds);
+    } catch (error) {
+      if (error instanceof ConcurrentContactChangeError) throw new ApiError(409, 'concurrent_change', 'The contact changed meanwhile; read it again and retry.');
+      throw error;
     }
-    for (const [key, value] of Object.entries(input.properties ?? {})) {
-      if (value === null) unset[`properties.${key}`] = '';
-      else set[`properties.${key}`] = value;
-    }
-    if (Object.keys(set).length > 0 || Object.keys(unset).length > 0) {
-      // Conditional on the stage we read, so two concurrent changes emit one event each, not a lost one.
-      const updated = await models.Contact.updateOne(
-        stageChanged ? { _id: contact._id, lifecycleStage: contact.lifecycleStage } : { _id: contact._id },
-        { ...(Object.keys(set).length > 0 ? { $set: set } : {}), ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
-      );
-      if (updated.matchedCount === 0) throw new ApiError(409, 'concurrent_change', 'The contact changed meanwhile; read it again and retry.');
-    }
-    if (stageChanged) await emitCrmActivity(ctx, { kind: 'lifecycle_stage', contactId: contact._id, stage: input.lifecycleStage!, at: now });
     res.json(presentContact(await load(contact._id)));
   });
 

@@ -1,6 +1,6 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { emitCrmActivity } from '../../contacts/activity-events';
+import { deliverSoon, relayDepsOf } from '../../conversions/crm-relay';
 import { parseVisitorToken } from '../../domain/visitors';
 import { recordPageView, TrackingInputError } from '../../visitors/page-views';
 import { TokenBucketLimiter } from '../../visitors/rate-limit';
@@ -154,18 +154,7 @@ export function visitorRoutes(ctx: ApiContext): Router {
       if (error instanceof FormNotFoundError) throw new ApiError(404, 'form_not_found', 'No form with that id.');
       throw inputError(error);
     }
-    if (result.stored) {
-      await emitCrmActivity(ctx, {
-        kind: 'form_submission',
-        contactId: result.contactId,
-        formId,
-        submissionId: result.submissionId,
-        at: result.at,
-        pageUrl: result.pageUrl,
-        userAgent: req.get('user-agent')?.slice(0, 1000) ?? null,
-        ip: req.ip ?? null,
-      });
-    }
+    deliverSoon(relayDepsOf(ctx), result.activityIds);
     res.status(202).json({ accepted: true, submissionId: result.submissionId });
   });
 

@@ -14,6 +14,11 @@ export interface IdentificationEntry {
   ref: string | null;
 }
 
+export interface LifecycleChangeDoc {
+  stage: LifecycleStage;
+  at: Date;
+}
+
 /** The ad a contact is credited to (ATT-1…ATT-3). */
 export interface AttributedAdDoc {
   network: Network;
@@ -76,6 +81,11 @@ export interface ContactDoc {
   jobTitle: string | null;
   lifecycleStage: LifecycleStage;
   lifecycleStageChangedAt: Date | null;
+  /**
+   * The latest stage changes (the newest last). A CRM activity record is written just before the
+   * change it describes; delivery checks the change is here, so a crash in between sends nothing.
+   */
+  lifecycleHistory: LifecycleChangeDoc[];
   /** Free-form properties (consent flags, custom lead-form answers, imported columns). */
   properties: Record<string, unknown>;
   /**
@@ -124,6 +134,7 @@ const schema = new Schema<ContactDoc>(
     jobTitle: { type: String, default: null },
     lifecycleStage: { type: String, required: true, default: 'lead' },
     lifecycleStageChangedAt: { type: Date, default: null },
+    lifecycleHistory: { type: [{ stage: String, at: Date, _id: false }], default: [] },
     properties: { type: Schema.Types.Mixed, default: {} },
     source: { type: String, required: true, default: 'direct_traffic' },
     visitorTokens: { type: [String], default: [] },
@@ -178,6 +189,23 @@ const emailSchema = new Schema<ContactEmailDoc>(
 );
 emailSchema.index({ contactId: 1 });
 
+/**
+ * A contact being written (`_id` = contact id). The embedded FerretDB applies concurrent updates of
+ * one document as read-modify-write and keeps only some of them; an insert on `_id` is atomic, so
+ * the repository serialises writes to a contact by holding this row (see `withContactLock`).
+ */
+export interface ContactLockDoc {
+  _id: string;
+  owner: string;
+  at: Date;
+}
+
+const lockSchema = new Schema<ContactLockDoc>(
+  { _id: { type: String, required: true }, owner: { type: String, required: true }, at: { type: Date, required: true } },
+  { versionKey: false },
+);
+
+export const registerContactLock = (c: Connection) => c.model<ContactLockDoc>('ContactLock', lockSchema, 'contact_locks');
 export const registerContact = (c: Connection) => c.model<ContactDoc>('Contact', schema, 'contacts');
 export const registerContactEmail = (c: Connection) => c.model<ContactEmailDoc>('ContactEmail', emailSchema, 'contact_emails');
 
@@ -189,6 +217,7 @@ export function contactDefaults(source: string, lifecycleStage: ContactDoc['life
     leadKeys: [],
     identification: [],
     influencedCampaigns: [],
+    lifecycleHistory: [],
     properties: {},
     source,
     lifecycleStage,

@@ -11,7 +11,8 @@ import { registerLandingCheck } from './landing-check';
 import { registerSmokeRun } from './smoke-run';
 import { registerTrackingTemplate } from './tracking-template';
 import { registerCampaign, registerCampaignAssociation } from './campaign';
-import { registerContact, registerContactEmail } from './contact';
+import { registerContact, registerContactEmail, registerContactLock } from './contact';
+import { registerCrmActivity, registerCrmActivityOutbox } from './crm-activity';
 import { registerForm } from './form';
 import { registerFormSubmission } from './form-submission';
 import { registerLead } from './lead';
@@ -37,6 +38,9 @@ export function createModels(connection: Connection) {
     ConversionOutbox: registerConversionOutbox(connection),
     Contact: registerContact(connection),
     ContactEmail: registerContactEmail(connection),
+    ContactLock: registerContactLock(connection),
+    CrmActivity: registerCrmActivity(connection),
+    CrmActivityOutbox: registerCrmActivityOutbox(connection),
     Visitor: registerVisitor(connection),
     WebSession: registerWebSession(connection),
     PageView: registerPageView(connection),

@@ -1,0 +1,76 @@
+/**
+ * CRM activity as durable records (see `src/db/models/crm-activity.ts`). Every write path records
+ * the activity BEFORE the contact change it describes (the embedded FerretDB has no multi-document
+ * transactions), so a crash can leave a record of a change that never happened, never a change
+ * without its record. Delivery (`src/conversions/crm-relay.ts`) therefore sends only activities
+ * whose change is visible (`confirmedActivityIds`) and drops the others once they are old enough
+ * that the change can no longer be under way.
+ */
+import type { LifecycleStage } from '../domain/contacts';
+import { insertRows } from '../db/bulk';
+import type { Models } from '../db/models';
+import type { ContactDoc } from '../db/models/contact';
+import type { CrmActivityDoc, CrmActivityVia } from '../db/models/crm-activity';
+
+export type CrmActivityModels = Pick<Models, 'CrmActivity' | 'CrmActivityOutbox'>;
+
+export function lifecycleActivity(contactId: string, stage: LifecycleStage, at: Date, via: CrmActivityVia): CrmActivityDoc {
+  return {
+    _id: `lifecycle:${contactId}:${stage}:${at.getTime()}`,
+    kind: 'lifecycle_stage',
+    contactId,
+    stage,
+    formId: null,
+    submissionId: null,
+    at,
+    via,
+    createdAt: new Date(),
+  };
+}
+
+export function formSubmissionActivity(contactId: string, formId: string, submissionId: string, at: Date): CrmActivityDoc {
+  return { _id: `form_submission:${submissionId}`, kind: 'form_submission', contactId, stage: null, formId, submissionId, at, via: 'form', createdAt: new Date() };
+}
+
+/** Records activities (the durable record and the outbox row); an activity recorded before stays as it is. */
+export async function recordCrmActivities(models: CrmActivityModels, activities: readonly CrmActivityDoc[]): Promise<void> {
+  if (activities.length === 0) return;
+  await insertRows(models.CrmActivity, activities);
+  await insertRows(
+    models.CrmActivityOutbox,
+    activities.map((activity) => ({ ...activity, attempts: 0, lastError: null, deliveredTo: [] })),
+  );
+}
+
+/** The change did not happen (e.g. a concurrent stage change won): its records go. */
+export async function discardCrmActivities(models: CrmActivityModels, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await models.CrmActivityOutbox.deleteMany({ _id: { $in: ids } });
+  await models.CrmActivity.deleteMany({ _id: { $in: ids } });
+}
+
+/** Of these activities, the ones whose change is stored: the submission exists, the stage change is in the contact's history. */
+export async function confirmedActivityIds(models: Pick<Models, 'Contact' | 'FormSubmission'>, activities: readonly CrmActivityDoc[]): Promise<Set<string>> {
+  const submissionIds = activities.flatMap((a) => (a.kind === 'form_submission' && a.submissionId ? [a.submissionId] : []));
+  const contactIds = [...new Set(activities.filter((a) => a.kind === 'lifecycle_stage').map((a) => a.contactId))];
+  const submissions = new Set(
+    submissionIds.length === 0 ? [] : (await models.FormSubmission.find({ _id: { $in: submissionIds } }, { _id: 1 }).lean<{ _id: string }[]>()).map((s) => s._id),
+  );
+  const histories = new Map(
+    contactIds.length === 0
+      ? []
+      : (await models.Contact.find({ _id: { $in: contactIds } }, { _id: 1, lifecycleHistory: 1 }).lean<Pick<ContactDoc, '_id' | 'lifecycleHistory'>[]>()).map((c) => [
+          c._id,
+          new Set((c.lifecycleHistory ?? []).map((h) => `${h.stage}:${new Date(h.at).getTime()}`)),
+        ]),
+  );
+  const confirmed = new Set<string>();
+  for (const a of activities) {
+    const ok =
+      a.kind === 'form_submission'
+        ? a.submissionId !== null && submissions.has(a.submissionId)
+        : histories.get(a.contactId)?.has(`${a.stage}:${new Date(a.at).getTime()}`) === true;
+    if (ok) confirmed.add(a._id);
+  }
+  return confirmed;
+}
