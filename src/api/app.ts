@@ -21,6 +21,8 @@ import { contactRoutes } from './routes/contacts';
 import { campaignRoutes } from './routes/campaigns';
 import { reportRoutes } from './routes/reports';
 import { leadRoutes } from './routes/leads';
+import { metricsRoutes } from './routes/metrics';
+import { httpMetrics } from '../metrics/http';
 
 const REQUEST_ID = /^[\w.-]{8,128}$/;
 
@@ -30,6 +32,7 @@ export function createApp(ctx: ApiContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(httpMetrics());
   app.use(helmet());
   app.use(
     pinoHttp({
@@ -53,6 +56,7 @@ export function createApp(ctx: ApiContext): Express {
   app.use(express.json({ limit: '256kb' }));
 
   app.use(healthRoutes(ctx));
+  app.use(metricsRoutes(ctx));
   app.use(codecRoutes(ctx));
 
   const api = express.Router();
