@@ -22,6 +22,7 @@ import { campaignRoutes } from './routes/campaigns';
 import { reportRoutes } from './routes/reports';
 import { leadRoutes } from './routes/leads';
 import { metricsRoutes } from './routes/metrics';
+import { openApiRoutes } from './routes/openapi';
 import { httpMetrics } from '../metrics/http';
 
 const REQUEST_ID = /^[\w.-]{8,128}$/;
@@ -57,6 +58,7 @@ export function createApp(ctx: ApiContext): Express {
 
   app.use(healthRoutes(ctx));
   app.use(metricsRoutes(ctx));
+  app.use(openApiRoutes());
   app.use(codecRoutes(ctx));
 
   const api = express.Router();

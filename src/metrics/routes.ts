@@ -7,7 +7,7 @@ export interface RegisteredRoute {
 }
 
 interface RouterLayer {
-  route?: { path: string; methods: Record<string, boolean> };
+  route?: { path: string | string[]; methods: Record<string, boolean> };
   handle?: { stack?: RouterLayer[] };
   rawPath?: string;
 }
@@ -25,8 +25,9 @@ export function registeredRoutes(app: Application): RegisteredRoute[] {
   const walk = (stack: RouterLayer[], prefix: string) => {
     for (const layer of stack) {
       if (layer.route) {
+        const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
         for (const [method, on] of Object.entries(layer.route.methods)) {
-          if (on && method !== '_all') out.push({ method: method.toUpperCase(), path: `${prefix}${layer.route.path}` });
+          if (on && method !== '_all') for (const path of paths) out.push({ method: method.toUpperCase(), path: `${prefix}${path}` });
         }
       } else if (layer.handle?.stack) {
         const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';

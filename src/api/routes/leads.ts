@@ -10,9 +10,9 @@ import type { ApiContext } from '../context';
 import { ApiError, parseInput } from '../errors';
 import { ensureAccountWorkflow, findAccount } from './accounts-service';
 
-const toggleSchema = z.object({ enabled: z.boolean() }).strict();
-const reconcileSchema = z.object({ formId: z.string().min(1).max(64).optional() }).strict().default({});
-const listSchema = z.object({
+export const toggleSchema = z.object({ enabled: z.boolean() }).strict();
+export const reconcileSchema = z.object({ formId: z.string().min(1).max(64).optional() }).strict().default({});
+export const listSchema = z.object({
   accountId: z.string().min(1).max(200),
   formId: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
