@@ -83,6 +83,8 @@ describe('OPS metrics: the worker and API expose Prometheus metrics after a trac
   it('the API /metrics times requests by route template and status, never by raw URL', async () => {
     expect((await stack.request('GET', `/api/accounts/${encodeURIComponent(account.id)}`)).status).toBe(200);
     expect((await stack.request('GET', '/api/accounts/facebook%3Aact_404404')).status).toBe(404);
+    // A webhook delivery without the right key: refused, and counted as such (derived from route + status).
+    expect((await stack.request('POST', '/webhooks/google', { lead_id: 'l1', form_id: 1, google_key: 'wrong' })).status).toBe(401);
     const { status, samples } = await scrape(`${stack.api.url}/metrics`);
     expect(status).toBe(200);
     const count = (labels: Record<string, string>) => sampleValue(samples, 'adtrack_http_request_duration_seconds_count', labels);
@@ -92,5 +94,7 @@ describe('OPS metrics: the worker and API expose Prometheus metrics after a trac
     const routes = new Set(samples.filter((s) => s.name === 'adtrack_http_request_duration_seconds_count').map((s) => s.labels.route));
     expect([...routes].filter((r) => r && r !== 'unmatched' && !r.startsWith('/'))).toEqual([]);
     expect([...routes].some((r) => r?.includes('act_'))).toBe(false);
+    expect(sampleValue(samples, 'adtrack_webhook_deliveries_total', { network: 'google', outcome: 'rejected_signature' })).toBe(1);
+    expect(sampleValue(samples, 'adtrack_webhook_deliveries_total', { network: 'google', outcome: 'accepted' })).toBeUndefined();
   });
 });

@@ -70,6 +70,8 @@ describe('OpenAPI contract (issue 14): one source of truth with the routes', () 
         expect(source.startsWith('/')).toBe(true);
         expect((await fetch(`${server.url}${source}`)).status, source).toBe(200);
       }
+      const missing = await fetch(`${server.url}/docs/assets/nothing-here.js`);
+      expect([missing.status, ((await missing.json()) as { error: { code: string } }).error.code]).toEqual([404, 'route_not_found']);
     } finally {
       await server.close();
     }

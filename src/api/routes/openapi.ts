@@ -21,6 +21,6 @@ export function openApiRoutes(): Router {
   router.get('/openapi.json', (_req, res) => void res.json(openApiDocument()));
   router.get('/docs', (_req, res) => void res.type('html').send(PAGE));
   router.get('/docs/init.js', (_req, res) => void res.type('text/javascript').send(INIT));
-  router.use('/docs/assets', express.static(path.resolve(absolutePath()), { index: false, fallthrough: false }));
+  router.use('/docs/assets', express.static(path.resolve(absolutePath()), { index: false }));
   return router;
 }
