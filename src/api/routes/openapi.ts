@@ -5,7 +5,7 @@ import { openApiDocument } from '../openapi/document';
 
 const PAGE = `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>adtrack API</title><link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<head><meta charset="utf-8"><title>adtrack API</title><link rel="icon" href="/docs/assets/favicon-32x32.png"><link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
 <body><div id="reference"></div><script src="/docs/assets/swagger-ui-bundle.js"></script><script src="/docs/init.js"></script></body>
 </html>`;
 
