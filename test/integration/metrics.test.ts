@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useSandboxes } from '../support/sandboxes';
-import { useStack } from '../support/stack';
+import { eventually, useStack } from '../support/stack';
 import { listAds, seedAndConnect, waitForSweeps, type ApiAccount, type ApiAd } from '../support/tracking-helpers';
 import { parseExposition, sampleSum, sampleValue, type Sample } from '../support/prometheus';
 import { startWorkerMetrics } from '../../src/metrics/worker';
@@ -16,6 +16,7 @@ describe('OPS metrics: the worker and API expose Prometheus metrics after a trac
   let account: ApiAccount;
   let ads: ApiAd[];
   let connectedAt: number;
+  let leadsAtNetwork: number;
 
   const scrape = async (url: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; samples: Sample[] }> => {
     const res = await fetch(url, { headers });
@@ -25,9 +26,15 @@ describe('OPS metrics: the worker and API expose Prometheus metrics after a trac
 
   beforeAll(async () => {
     connectedAt = Date.now();
-    ({ account } = await seedAndConnect(stack, sandboxes, 'facebook', { seed: 1414, accounts: 1, adsPerAccount: 14 }));
+    const { seeded, account: connected } = await seedAndConnect(stack, sandboxes, 'facebook', { seed: 1414, accounts: 1, adsPerAccount: 14 });
+    account = connected;
     await waitForSweeps(stack, account.id, 2);
     ads = await listAds(stack, account.id);
+    // Lead sync's first poll stores the leads the network already has.
+    leadsAtNetwork = seeded.leads.total as number;
+    expect(leadsAtNetwork).toBeGreaterThan(0);
+    expect((await stack.request('POST', `/api/accounts/${encodeURIComponent(account.id)}/lead-sync`, { enabled: true })).status).toBe(200);
+    await eventually(async () => (await stack.db.models.Lead.countDocuments({ accountKey: account.id })) === leadsAtNetwork, { timeoutMs: 30_000, what: 'the seeded leads stored' });
   });
 
   it('the worker /metrics shows non-zero tagging and sweep counters labelled by network and outcome', async () => {
@@ -57,6 +64,9 @@ describe('OPS metrics: the worker and API expose Prometheus metrics after a trac
       const lag = sampleValue(samples, 'adtrack_sweep_lag_seconds', { network: 'facebook' });
       expect(lag).toBeGreaterThanOrEqual(0);
       expect(lag!).toBeLessThanOrEqual((Date.now() - connectedAt) / 1000);
+
+      // Every lead stored once, counted once (poll or reconcile).
+      await eventually(async () => sampleSum((await scrape(server!.url)).samples, 'adtrack_leads_stored_total', { network: 'facebook' }) === leadsAtNetwork, { what: 'leads counted' });
 
       // Default process metrics are there; no account or ad id is a label value anywhere.
       expect(samples.some((s) => s.name === 'process_cpu_user_seconds_total')).toBe(true);
