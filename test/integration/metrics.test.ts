@@ -17,6 +17,7 @@ describe('OPS metrics: the worker and API expose Prometheus metrics after a trac
   let ads: ApiAd[];
   let connectedAt: number;
   let leadsAtNetwork: number;
+  let pixelId: string;
 
   const scrape = async (url: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; samples: Sample[] }> => {
     const res = await fetch(url, { headers });
@@ -32,6 +33,7 @@ describe('OPS metrics: the worker and API expose Prometheus metrics after a trac
     ads = await listAds(stack, account.id);
     // Lead sync's first poll stores the leads the network already has.
     leadsAtNetwork = seeded.leads.total as number;
+    pixelId = seeded.accounts[0].pixelId as string;
     expect(leadsAtNetwork).toBeGreaterThan(0);
     expect((await stack.request('POST', `/api/accounts/${encodeURIComponent(account.id)}/lead-sync`, { enabled: true })).status).toBe(200);
     await eventually(async () => (await stack.db.models.Lead.countDocuments({ accountKey: account.id })) === leadsAtNetwork, { timeoutMs: 30_000, what: 'the seeded leads stored' });
@@ -72,6 +74,43 @@ describe('OPS metrics: the worker and API expose Prometheus metrics after a trac
       expect(samples.some((s) => s.name === 'process_cpu_user_seconds_total')).toBe(true);
       expect(text).not.toContain(account.externalId);
       for (const ad of ads) expect(text).not.toContain(`"${ad.adId}"`);
+    } finally {
+      await server?.close();
+    }
+  });
+
+  it('conversions are counted by outcome and reason exactly as the ledger settles them', async () => {
+    const leadContacts = await stack.db.models.Contact.find({ fbLeadId: { $ne: null } }).limit(2).lean();
+    expect(leadContacts).toHaveLength(2);
+    const definition = await stack.request('POST', '/api/conversion-events', {
+      network: 'facebook',
+      adAccountId: account.externalId,
+      pixelId,
+      name: 'Sales qualified',
+      trigger: { kind: 'lifecycle_stage', stages: ['salesqualifiedlead'] },
+    });
+    expect(definition.status, JSON.stringify(definition.body)).toBe(201);
+    // CONV-4: a contact without a Facebook lead id is skipped with NO_FB_LEAD_ID.
+    expect((await stack.request('POST', '/api/contacts/import', { contacts: [{ email: 'no-lead@example.com' }] })).status).toBe(200);
+    const plain = (await stack.request('GET', '/api/contacts?email=no-lead%40example.com')).body.items[0].id as string;
+    for (const id of [...leadContacts.map((c) => String(c._id)), plain]) {
+      expect((await stack.request('PATCH', `/api/contacts/${encodeURIComponent(id)}`, { lifecycleStage: 'salesqualifiedlead' })).status).toBe(200);
+    }
+    const counts = await eventually(
+      async () => {
+        const details = (await stack.request('GET', `/api/conversion-events/${definition.body.id as string}`)).body;
+        return details.counts.sent + details.counts.failed >= 2 && details.counts.skipped >= 1 ? (details.counts as { sent: number; failed: number; skipped: number }) : undefined;
+      },
+      { timeoutMs: 40_000, what: 'the ledger settling three events' },
+    );
+    expect(counts.sent).toBeGreaterThan(0);
+    const server = await startWorkerMetrics(stack.config, stack.db.models, { port: 0 });
+    try {
+      const { samples } = await scrape(server!.url);
+      for (const outcome of ['sent', 'failed', 'skipped'] as const) {
+        expect(sampleSum(samples, 'adtrack_conversions_total', { network: 'facebook', outcome }), outcome).toBe(counts[outcome]);
+      }
+      expect(sampleValue(samples, 'adtrack_conversions_total', { network: 'facebook', outcome: 'skipped', reason: 'NO_FB_LEAD_ID' })).toBe(1);
     } finally {
       await server?.close();
     }
