@@ -3,6 +3,7 @@ import type { Models } from '../src/db/models';
 import type { AccountStatus, AdAccountRecord } from '../src/db/models/ad-account';
 import type { Network } from '../src/networks/types';
 import { FailureType } from '../src/domain/failures';
+import { sweepsCompleted } from '../src/metrics/registry';
 
 export interface AccountDeps {
   models: Pick<Models, 'AdAccount' | 'Ad' | 'Connection' | 'LeadSyncAccount'>;
@@ -98,6 +99,7 @@ export function createAccountActivities(deps: AccountDeps) {
         { _id: input.accountKey },
         { $set: { lastSweepAt: at, lastError: null, ...(input.firstSweep ? { firstSweepCompletedAt: at } : {}) } },
       );
+      sweepsCompleted.inc({ network: input.accountKey.split(':')[0] ?? 'unknown' });
       const counts = { tracked: 0, pending: 0, error: 0, excluded: 0 };
       for (const status of Object.keys(counts) as (keyof typeof counts)[]) {
         counts[status] = await deps.models.Ad.countDocuments({ accountKey: input.accountKey, trackingStatus: status });

@@ -7,6 +7,7 @@ import type { AdNetworkClient, Network } from '../src/networks/types';
 import type { TokenVault } from '../src/security/token-vault';
 import { loadAccount } from './accounts';
 import { withAccessToken } from './tokens';
+import { leadsMissingFound, leadsStored } from '../src/metrics/registry';
 
 export interface LeadDeps {
   models: Models;
@@ -73,6 +74,7 @@ export function createLeadActivities(deps: LeadDeps) {
         const at = Date.parse(lead.createdTime);
         if (!Number.isNaN(at) && (newest === undefined || at > newest)) newest = at;
       }
+      leadsStored.inc({ network: account.network, mode: input.mode }, result.stored);
       return {
         seen: page.items.length,
         stored: result.stored,
@@ -109,6 +111,7 @@ export function createLeadActivities(deps: LeadDeps) {
           $inc: { missingFoundTotal: input.missingFound },
         },
       );
+      leadsMissingFound.inc({ network: input.accountKey.split(':')[0] ?? 'unknown' }, input.missingFound);
     },
 
     async recordLeadSyncError(input: { accountKey: string; error: string }): Promise<void> {

@@ -4,6 +4,7 @@ import { isNetworkError, NetworkError } from '../src/networks/errors';
 import type { AdNetworkClient, Network, TokenSet } from '../src/networks/types';
 import type { TokenVault } from '../src/security/token-vault';
 import { FailureType } from '../src/domain/failures';
+import { networkRateLimited } from '../src/metrics/registry';
 
 /** Refresh this long before the network's expiry, so no call runs on a token about to die. */
 const REFRESH_AHEAD_MS = 10 * 60 * 1000;
@@ -57,6 +58,7 @@ export async function storeTokens(deps: Pick<TokenDeps, 'models' | 'vault'>, con
 /** Maps client errors to Temporal failures: auth → park; rate limits honour the network's hint. */
 export async function toActivityFailure(deps: Pick<TokenDeps, 'models'>, connectionId: string, error: unknown): Promise<unknown> {
   if (!isNetworkError(error)) return error;
+  if (error.kind === 'rate_limited') networkRateLimited.inc({ network: error.network });
   if (error.kind === 'auth') {
     await deps.models.Connection.updateOne({ _id: connectionId }, { $set: { status: 'needs_reconnect', lastError: `${error.code}: ${error.message}` } });
     return ApplicationFailure.create({ type: FailureType.NetworkAuth, message: error.message, nonRetryable: true });

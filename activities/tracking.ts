@@ -20,6 +20,7 @@ import type { LandingChecker } from '../src/landing/landing-checker';
 import type { AdRecord, Network, TrackingWrite, WriteResult } from '../src/networks/types';
 import { loadAccount, type AccountDeps } from './accounts';
 import { withAccessToken, type TokenDeps } from './tokens';
+import { adsSwept, networkRateLimited, sweepPages, trackingWrites } from '../src/metrics/registry';
 
 export interface TrackingDeps extends TokenDeps, AccountDeps {
   models: Models;
@@ -102,6 +103,7 @@ export function createTrackingActivities(deps: TrackingDeps) {
 
         const statuses: Record<string, number> = {};
         for (const plan of settled) statuses[plan.trackingStatus] = (statuses[plan.trackingStatus] ?? 0) + 1;
+        countSweepPage(account.network, statuses, results);
         return { ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}), seen: ads.length, writes: writes.length, statuses };
       });
     },
@@ -129,6 +131,16 @@ export function createTrackingActivities(deps: TrackingDeps) {
       );
     },
   };
+}
+
+/** Counted after the outcomes are stored: a page that fails before that is counted by its retry. */
+function countSweepPage(network: Network, statuses: Record<string, number>, results: WriteResult[]): void {
+  sweepPages.inc({ network });
+  for (const [status, n] of Object.entries(statuses)) adsSwept.inc({ network, tracking_status: status }, n);
+  for (const result of results) {
+    trackingWrites.inc({ network, outcome: result.ok ? 'applied' : 'failed' });
+    if (result.error?.kind === 'rate_limited') networkRateLimited.inc({ network });
+  }
 }
 
 function storedStateOf(doc: AdDoc | undefined) {

@@ -21,6 +21,9 @@ import { contactRoutes } from './routes/contacts';
 import { campaignRoutes } from './routes/campaigns';
 import { reportRoutes } from './routes/reports';
 import { leadRoutes } from './routes/leads';
+import { metricsRoutes } from './routes/metrics';
+import { openApiRoutes } from './routes/openapi';
+import { httpMetrics } from '../metrics/http';
 
 const REQUEST_ID = /^[\w.-]{8,128}$/;
 
@@ -29,6 +32,7 @@ export function createApp(ctx: ApiContext): Express {
   app.disable('x-powered-by');
   // Forwarded headers only from the configured proxies (TRUST_PROXY); by default nobody's (issue 15 #14).
   app.set('trust proxy', ctx.config.TRUST_PROXY.length > 0 ? ctx.config.TRUST_PROXY : false);
+  app.use(httpMetrics());
   app.use(helmet());
   app.use(
     pinoHttp({
@@ -54,6 +58,8 @@ export function createApp(ctx: ApiContext): Express {
   app.use(visitorRoutes(ctx));
   app.use(trackingScriptRoutes(ctx));
   app.use(healthRoutes(ctx));
+  app.use(metricsRoutes(ctx));
+  app.use(openApiRoutes());
   app.use(codecRoutes(ctx));
 
   const api = express.Router();

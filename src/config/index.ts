@@ -124,6 +124,14 @@ export const envSchema = z.object({
   /** How often the API retries CRM activity not yet acknowledged by Temporal (src/conversions/crm-relay.ts). */
   CRM_OUTBOX_RELAY_SECONDS: z.coerce.number().min(0.1).max(3_600).default(5),
 
+  /**
+   * Metrics (issue 14). METRICS_TOKEN: bearer token Prometheus sends to `/metrics` (API and worker); in
+   * production the API serves `/metrics` only when it is set. Ports: 0 = off.
+   */
+  METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+  TEMPORAL_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+
   /** Set by the dev launcher: the sandboxes' control APIs, for the demo seeding. */
   SANDBOX_MODE: bool.default(false),
 });

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { insertRows } from '../db/bulk';
 import type { Models } from '../db/models';
 import type { ConversionJournalRecord, ConversionLedgerRecord, LedgerReason, LedgerStatus } from '../db/models/conversion-ledger';
+import { countConversionOutcomes } from '../metrics/registry';
 
 type LedgerModels = Pick<Models, 'ConversionLedger' | 'ConversionOutbox'>;
 export type LedgerRow = ConversionLedgerRecord;
@@ -39,10 +40,12 @@ function eventRow(pending: LedgerRow, outcome: Outcome, attempts: number, at: Da
 async function writeEventRows(models: LedgerModels, docs: LedgerRow[]): Promise<number> {
   const duplicates = await insertRows(models.ConversionLedger, docs);
   let written = docs.length - duplicates.size;
+  countConversionOutcomes(docs.filter((_, index) => !duplicates.has(index)));
   for (const index of duplicates) {
     const doc = docs[index]!;
     const replaced = await models.ConversionLedger.replaceOne({ _id: doc._id, status: { $ne: 'sent' } }, doc);
     written += replaced.modifiedCount;
+    if (replaced.modifiedCount > 0) countConversionOutcomes([doc]);
   }
   return written;
 }

@@ -12,6 +12,7 @@ import type { FormSubmissionDoc } from '../db/models/form-submission';
 import { buildConversionPayload, decideConversion, eventIdFor, matchKeys, type PayloadOptions } from '../domain/conversions';
 import type { ConversionActivityRef } from '../../workflows/conversions-definitions';
 import { insertRows } from '../db/bulk';
+import { countConversionOutcomes } from '../metrics/registry';
 import { toContactSnapshot, toCrmActivity, toDomainDefinition, type SubmissionContext } from './records';
 
 export interface PrepareInput {
@@ -171,8 +172,12 @@ export async function prepareConversions(deps: PrepareDeps, input: PrepareInput)
     result.queued = result.queued.filter((q) => !lost.has(q.eventId));
     result.duplicates += lost.size;
   }
-  await insertRows(models.ConversionLedger, skippedRows);
-  for (const row of replacements) await models.ConversionLedger.replaceOne({ _id: row._id, status: { $ne: 'sent' } }, row);
+  const skippedBefore = await insertRows(models.ConversionLedger, skippedRows);
+  countConversionOutcomes(skippedRows.filter((_, index) => !skippedBefore.has(index)));
+  for (const row of replacements) {
+    const replaced = await models.ConversionLedger.replaceOne({ _id: row._id, status: { $ne: 'sent' } }, row);
+    if (replaced.modifiedCount > 0) countConversionOutcomes([row]);
+  }
   for (const again of seenAgain) {
     if (again.pending) await models.ConversionOutbox.updateOne({ _id: again._id }, { $inc: { seen: again.times } });
     else await models.ConversionLedger.updateOne({ _id: again._id }, { $inc: { seen: again.times } });

@@ -7,7 +7,7 @@ let installed = false;
  * Routes the Temporal SDK's own logs (worker state, workflow `log`, activity `log`) into our
  * structured logger. `Runtime.install` may run once per process, before any worker exists.
  */
-export function installTemporalRuntime(logger: Logger | undefined, level: LogLevel = 'WARN'): void {
+export function installTemporalRuntime(logger: Logger | undefined, level: LogLevel = 'WARN', options: { prometheusBindAddress?: string } = {}): void {
   if (installed) return;
   installed = true;
   Runtime.install({
@@ -20,6 +20,8 @@ export function installTemporalRuntime(logger: Logger | undefined, level: LogLev
       else if (entry.level === 'INFO') logger.info(fields, text);
       else logger.debug(fields, text);
     }),
+    // The SDK's own metrics (task latencies, slots, polls, sticky cache) on their own Prometheus port.
+    ...(options.prometheusBindAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: options.prometheusBindAddress } } } } : {}),
     // Shutdown is driven by our own entry points, not by the SDK's signal handlers.
     shutdownSignals: [],
   });

@@ -5,13 +5,15 @@ import { createLogger } from '../logging';
 import { installTemporalRuntime } from './runtime';
 import { createActivityDeps } from './activity-deps';
 import { createWorker, workerTuning } from './worker';
+import { startWorkerMetrics } from '../metrics/worker';
 
 /** The worker process: runs every workflow and activity on the configured task queue. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'adtrack-worker' });
-  installTemporalRuntime(logger, 'INFO');
+  installTemporalRuntime(logger, 'INFO', config.TEMPORAL_METRICS_PORT ? { prometheusBindAddress: `0.0.0.0:${config.TEMPORAL_METRICS_PORT}` } : {});
   const db = await connectDatabase(config.MONGODB_URI, { flavor: config.DATABASE_FLAVOR });
+  const metrics = await startWorkerMetrics(config, db.models);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const { worker, workflowCode } = await createWorker({
     connection,
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, workflowCode, database: db.traits.flavor }, 'worker started');
   await worker.run();
   await connection.close();
+  await metrics?.close();
   await db.close();
   logger.info('worker stopped');
 }

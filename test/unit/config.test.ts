@@ -50,6 +50,9 @@ describe('config: one typed module, validated at start', () => {
     [{ ...valid, TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
     [{ ...valid, TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
     [{ ...valid, TRUST_PROXY: 'proxy.example.com' }, 'TRUST_PROXY'],
+    [{ ...valid, METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ ...valid, WORKER_METRICS_PORT: '70000' }, 'WORKER_METRICS_PORT'],
+    [{ ...valid, TEMPORAL_METRICS_PORT: 'nine' }, 'TEMPORAL_METRICS_PORT'],
   ])('rejects a bad value and names the variable (%#: %s)', (env, variable) => {
     expect(problemsOf(env as Record<string, string>)).toContain(variable);
   });
@@ -59,6 +62,13 @@ describe('config: one typed module, validated at start', () => {
     expect(
       workerTuning(loadConfig({ ...valid, WORKER_MAX_CACHED_WORKFLOWS: '5000', WORKER_MAX_CONCURRENT_ACTIVITIES: '400', WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '120' })),
     ).toEqual({ maxCachedWorkflows: 5000, maxConcurrentActivityTaskExecutions: 400, maxConcurrentWorkflowTaskExecutions: 120 });
+  });
+
+  it('metrics endpoints: the worker and SDK ports are off unless configured, no token by default', () => {
+    const config = loadConfig(valid);
+    expect([config.WORKER_METRICS_PORT, config.TEMPORAL_METRICS_PORT, config.METRICS_TOKEN]).toEqual([0, 0, undefined]);
+    const set = loadConfig({ ...valid, WORKER_METRICS_PORT: '9464', TEMPORAL_METRICS_PORT: '9465', METRICS_TOKEN: 'm'.repeat(32) });
+    expect([set.WORKER_METRICS_PORT, set.TEMPORAL_METRICS_PORT, set.METRICS_TOKEN]).toEqual([9464, 9465, 'm'.repeat(32)]);
   });
 
   it('the database flavor defaults to asking the server', () => {

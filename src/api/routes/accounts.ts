@@ -9,10 +9,10 @@ import { ApiError, notFound, parseInput } from '../errors';
 import { retryOnDuplicateKey } from '../../db/upserts';
 import { accountHandle, ensureAccountWorkflow, findAccount, liveStateOf, presentAccount } from './accounts-service';
 
-const connectAccountSchema = z.object({ connectionId: z.uuid(), externalId: z.string().min(1).max(64) });
-const toggleSchema = z.object({ enabled: z.boolean() });
-const syncSchema = z.object({ full: z.boolean().optional() }).default({});
-const reconnectSchema = z.object({ connectionId: z.uuid() });
+export const connectAccountSchema = z.object({ connectionId: z.uuid(), externalId: z.string().min(1).max(64) });
+export const toggleSchema = z.object({ enabled: z.boolean() });
+export const syncSchema = z.object({ full: z.boolean().optional() }).default({});
+export const reconnectSchema = z.object({ connectionId: z.uuid() });
 
 export function accountRoutes(ctx: ApiContext): Router {
   const router = Router();

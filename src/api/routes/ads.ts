@@ -9,12 +9,12 @@ import { ApiError, notFound, parseInput } from '../errors';
 import { retryOnDuplicateKey } from '../../db/upserts';
 import { accountHandle, findAccount } from './accounts-service';
 
-const listSchema = z.object({
+export const listSchema = z.object({
   trackingStatus: z.enum(['tracked', 'error', 'excluded', 'pending']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().max(200).optional(),
 });
-const templateSchema = z
+export const templateSchema = z
   .object({
     utmSource: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, dot, dash or underscore').nullable().optional(),
     utmMedium: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, dot, dash or underscore').nullable().optional(),

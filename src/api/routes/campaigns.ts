@@ -22,7 +22,7 @@ import { NETWORKS } from '../../networks/types';
 import type { ApiContext } from '../context';
 import { ApiError, notFound, parseInput } from '../errors';
 
-const createSchema = z
+export const createSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
     utmCampaign: z.string().trim().min(1).max(200).optional(),
@@ -31,7 +31,7 @@ const createSchema = z
   })
   .strict();
 
-const assetSchema = z
+export const assetSchema = z
   .object({
     kind: z.enum(CAMPAIGN_ASSET_KINDS),
     /** Ad campaigns: the network's campaign id (LinkedIn: the campaign group); tracking URLs and pages: the URL; forms: the form id. */

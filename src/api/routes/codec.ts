@@ -7,7 +7,7 @@ import type { ApiContext } from '../context';
 import { ApiError, parseInput } from '../errors';
 
 // Go clients (the temporal CLI) send `{}` for an empty list: omitempty drops the field.
-const payloadsSchema = z.object({
+export const payloadsSchema = z.object({
   payloads: z
     .array(z.object({ metadata: z.record(z.string(), z.string()).nullish(), data: z.string().nullish() }))
     .max(1000)

@@ -9,7 +9,7 @@ import type { ApiContext } from '../context';
 import { ApiError, parseInput } from '../errors';
 import { FailureType } from '../../domain/failures';
 
-const connectSchema = z.object({
+export const connectSchema = z.object({
   network: z.enum(NETWORKS),
   code: z.string().min(1).max(2048),
   redirectUri: z.url({ protocol: /^https?$/ }),

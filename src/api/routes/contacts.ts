@@ -16,7 +16,7 @@ import { recipientParam } from '../../visitors/email-link';
 import type { ApiContext } from '../context';
 import { ApiError, notFound, parseInput } from '../errors';
 
-const listSchema = z.object({
+export const listSchema = z.object({
   email: z.string().max(254).optional(),
   source: z.string().max(64).optional(),
   /** The Ad key "<network>:<adId>" the contact is attributed to. */
@@ -28,7 +28,7 @@ const listSchema = z.object({
 });
 
 const propertyValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
-const patchSchema = z
+export const patchSchema = z
   .object({
     lifecycleStage: z.enum(LIFECYCLE_STAGES).optional(),
     /** Merged into the contact's properties (e.g. a consent flag CONV-5 checks); null removes. */
@@ -37,7 +37,7 @@ const patchSchema = z
   .strict()
   .refine((body) => body.lifecycleStage !== undefined || body.properties !== undefined, 'give lifecycleStage and/or properties');
 
-const importSchema = z
+export const importSchema = z
   .object({
     contacts: z
       .array(

@@ -21,7 +21,7 @@ import { ApiError, parseInput } from '../errors';
  * (422 wrong in itself, 409 account not ready, 403 plan limit).
  */
 const consentSchema = z.object({ property: z.string().max(200), value: z.string().max(500) }).strict();
-const createSchema = z
+export const createSchema = z
   .object({
     name: z.string().max(200).optional(),
     network: z.string().max(32),
@@ -40,8 +40,8 @@ const createSchema = z
     api: z.enum(['legacy', 'enhanced']).optional(),
   })
   .strict();
-const toggleSchema = z.object({ enabled: z.boolean() }).strict();
-const replaceSchema = z
+export const toggleSchema = z.object({ enabled: z.boolean() }).strict();
+export const replaceSchema = z
   .object({
     name: z.string().max(200).optional(),
     trigger: z.object({ kind: z.literal('lifecycle_stage'), stages: z.array(z.string().max(64)).max(20) }).strict().optional(),
@@ -53,7 +53,7 @@ const replaceSchema = z
     pixelId: z.string().max(64).optional(),
   })
   .strict();
-const idSchema = z.object({ id: z.string().min(1).max(64) });
+export const idSchema = z.object({ id: z.string().min(1).max(64) });
 
 function asApiError(error: unknown): unknown {
   return error instanceof DefinitionError ? new ApiError(error.status, error.code, error.message, error.details) : error;

@@ -5,7 +5,7 @@ import type { FormDoc } from '../../db/models/form';
 import type { ApiContext } from '../context';
 import { notFound, parseInput } from '../errors';
 
-const createSchema = z.object({ name: z.string().trim().min(1).max(200), alwaysCreateNewContact: z.boolean().default(false) }).strict();
+export const createSchema = z.object({ name: z.string().trim().min(1).max(200), alwaysCreateNewContact: z.boolean().default(false) }).strict();
 
 export const presentForm = (form: FormDoc) => ({
   id: form._id,

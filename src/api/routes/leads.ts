@@ -11,9 +11,9 @@ import { ApiError, parseInput } from '../errors';
 import { ensureAccountWorkflow, findAccount } from './accounts-service';
 import { retryOnDuplicateKey } from '../../db/upserts';
 
-const toggleSchema = z.object({ enabled: z.boolean() }).strict();
-const reconcileSchema = z.object({ formId: z.string().min(1).max(64).optional() }).strict().default({});
-const listSchema = z.object({
+export const toggleSchema = z.object({ enabled: z.boolean() }).strict();
+export const reconcileSchema = z.object({ formId: z.string().min(1).max(64).optional() }).strict().default({});
+export const listSchema = z.object({
   accountId: z.string().min(1).max(200),
   formId: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),

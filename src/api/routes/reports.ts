@@ -10,7 +10,7 @@ import { parseInput } from '../errors';
 import { findAccount } from './accounts-service';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-const querySchema = z
+export const querySchema = z
   .object({ accountId: z.string().min(1).max(200), from: day.optional(), to: day.optional() })
   .refine((q) => (q.from === undefined) === (q.to === undefined), 'give both from and to, or neither')
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, 'from must not be after to');

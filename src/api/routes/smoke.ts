@@ -8,13 +8,13 @@ import { NETWORKS } from '../../networks/types';
 import type { ApiContext } from '../context';
 import { notFound, parseInput } from '../errors';
 
-const startSchema = z.object({
+export const startSchema = z.object({
   network: z.enum(NETWORKS),
   accountId: z.string().regex(/^[\w-]{1,64}$/),
   secret: z.string().min(1).max(512),
 });
-const pingSchema = z.object({ message: z.string().min(1).max(200) });
-const idSchema = z.string().regex(/^[\w-]{1,80}$/);
+export const pingSchema = z.object({ message: z.string().min(1).max(200) });
+export const idSchema = z.string().regex(/^[\w-]{1,80}$/);
 
 /** The pipeline check (see workflows/smoke.ts), exposed so an operator can prove the stack end to end. */
 export function smokeRoutes(ctx: ApiContext): Router {

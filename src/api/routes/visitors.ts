@@ -22,7 +22,7 @@ const visitorToken = z.string().transform((value, zctx) => {
 });
 const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '8-64 letters, digits, dash or underscore');
 
-const pageViewSchema = z
+export const pageViewSchema = z
   .object({
     visitorToken,
     url: z.string().min(1).max(8192),
@@ -42,7 +42,7 @@ const fieldsSchema = z
   .record(fieldName, z.union([z.string().max(2000), z.number(), z.boolean()]).transform(String))
   .refine((fields) => Object.keys(fields).length <= 50, 'at most 50 fields');
 
-const submissionSchema = z
+export const submissionSchema = z
   .object({
     email: z.string().min(3).max(254),
     fields: fieldsSchema.default({}),
@@ -55,7 +55,7 @@ const submissionSchema = z
   })
   .strict();
 
-const formIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+export const formIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
 /**
  * Public visitor tracking (VIS-1…VIS-5): no admin token. Mounted BEFORE the global JSON parser so

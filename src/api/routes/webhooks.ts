@@ -23,7 +23,7 @@ const bodyOf = (req: Request): Buffer => (Buffer.isBuffer(req.body) ? req.body :
 const unauthorized = (message: string) => new ApiError(401, 'invalid_signature', message);
 const id = z.union([z.string().min(1).max(128), z.number().int().nonnegative()]).transform(String);
 
-const facebookPayload = z.object({
+export const facebookPayload = z.object({
   object: z.string(),
   entry: z
     .array(
@@ -37,11 +37,11 @@ const facebookPayload = z.object({
     .max(1000),
 });
 
-const googlePayload = z
+export const googlePayload = z
   .object({ lead_id: z.string().min(1).max(256), form_id: id.optional(), google_key: z.string().optional(), is_test: z.boolean().optional() })
   .loose();
 
-const linkedinPayload = z
+export const linkedinPayload = z
   .object({
     leadAction: z.string().optional(),
     leadGenFormResponse: z.string().min(1).max(300),
