@@ -21,6 +21,7 @@ import { contactRoutes } from './routes/contacts';
 import { campaignRoutes } from './routes/campaigns';
 import { reportRoutes } from './routes/reports';
 import { leadRoutes } from './routes/leads';
+import { consoleRoutes } from '../admin/routes';
 
 const REQUEST_ID = /^[\w.-]{8,128}$/;
 
@@ -54,6 +55,7 @@ export function createApp(ctx: ApiContext): Express {
 
   app.use(healthRoutes(ctx));
   app.use(codecRoutes(ctx));
+  app.use(consoleRoutes(ctx));
 
   const api = express.Router();
   api.use(requireAdminToken(ctx.config.ADMIN_API_TOKEN));
