@@ -11,6 +11,7 @@ main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
 .inline { display: inline; }
 button, .button { font: inherit; padding: .35rem .8rem; border: 1px solid #345; border-radius: 4px; background: #f4f6f8; color: #123; cursor: pointer; text-decoration: none; display: inline-block; }
 button.primary, .button.primary { background: #1558b0; color: #fff; border-color: #1558b0; }
+header button { background: transparent; color: #fff; border-color: #fff; }
 button.danger { background: #b3261e; color: #fff; border-color: #b3261e; }
 :focus-visible { outline: 3px solid #f5a623; outline-offset: 2px; }
 .accounts { display: grid; grid-template-columns: repeat(auto-fill, minmax(20rem, 1fr)); gap: 1rem; padding: 0; list-style: none; }

@@ -79,10 +79,17 @@ describe('§1.1 OAuth token endpoint', () => {
     expect(refreshed.body).not.toHaveProperty('refresh_token');
   });
 
-  it('runs a consent stub that redirects back with a code and the state', async () => {
-    const url = `${sb.url}/o/oauth2/v2/auth?response_type=code&client_id=x&redirect_uri=${encodeURIComponent('https://app.example/cb')}&scope=adwords&state=XYZ&access_type=offline`;
-    const response = await fetch(url, { redirect: 'manual' });
-    expect(response.status).toBe(302);
+  it('serves a consent screen; Allow redirects back with a code and the state, Cancel with error=access_denied', async () => {
+    const query = new URLSearchParams({ response_type: 'code', client_id: 'x', redirect_uri: 'https://app.example/cb', scope: 'adwords', state: 'XYZ', access_type: 'offline' });
+    const page = await fetch(`${sb.url}/o/oauth2/v2/auth?${query.toString()}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('value="allow"');
+    const decide = (decision: string) =>
+      fetch(`${sb.url}/o/oauth2/v2/auth`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ ...Object.fromEntries(query), login_hint: seed.user, decision }) });
+    const cancelled = new URL((await decide('cancel')).headers.get('location') ?? '');
+    expect(Object.fromEntries(cancelled.searchParams)).toEqual({ error: 'access_denied', state: 'XYZ' });
+    const response = await decide('allow');
+    expect(response.status).toBe(303);
     const location = new URL(response.headers.get('location') ?? '');
     expect(`${location.origin}${location.pathname}`).toBe('https://app.example/cb');
     expect(location.searchParams.get('state')).toBe('XYZ');
