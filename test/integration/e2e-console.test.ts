@@ -6,6 +6,7 @@ import { useBrowser } from '../support/browser';
 import { openConsole, SCREENSHOT_DIR, signIn, takeErrorPageLoads, type ConsoleSession } from '../support/console';
 import { useSandboxes } from '../support/sandboxes';
 import { eventually, useStack } from '../support/stack';
+import { externalIdFor, seededAccountIds } from '../support/tracking-helpers';
 
 /**
  * Issue 13 in headless Chromium against the real stack: the admin console's session, the OAuth
@@ -167,6 +168,40 @@ describe('admin console and OAuth connect flow in a real browser (ACC-2, ACC-3, 
     await admin.screenshot('08-reused-code');
     expect(await stored()).toEqual(before);
     takeErrorPageLoads(admin, '/oauth/facebook/callback');
+    expect(admin.consoleErrors).toEqual([]);
+  });
+
+  it.each([
+    { network: 'google' as const, authorizePath: '/o/oauth2/v2/auth', scope: 'https://www.googleapis.com/auth/adwords', extra: { access_type: 'offline', prompt: 'consent' } },
+    { network: 'linkedin' as const, authorizePath: '/oauth/v2/authorization', scope: 'r_ads rw_ads r_ads_reporting r_marketing_leadgen_automation', extra: {} },
+  ])('acceptance 1 ($network): Connect → consent page → Allow → pick two of three → both appear with the first sweep', async ({ network, authorizePath, scope, extra }) => {
+    const externalIds = seededAccountIds(network, await sandboxes.seed(network, { accounts: 3, adsPerAccount: 4 })).map((id) => externalIdFor(network, id));
+    const { page } = admin;
+    await page.goto(`${stack.api.url}/admin/accounts`);
+    await page.getByRole('link', { name: network === 'google' ? 'Connect Google Ads account' : 'Connect LinkedIn account' }).click();
+    await page.waitForURL((url) => url.pathname === authorizePath);
+    const authorize = new URL(page.url());
+    expect(authorize.origin).toBe(sandboxes.running.urls[network]);
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${stack.api.url}/oauth/${network}/callback`);
+    expect(authorize.searchParams.get('scope')).toContain(scope);
+    expect(Object.fromEntries(authorize.searchParams)).toMatchObject(extra);
+    await admin.screenshot(`13-${network}-consent`);
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL((url) => url.pathname.startsWith(`/admin/connections/${network}/`));
+    for (const id of externalIds) expect(await page.locator(`input[name=externalId][value="${id}"]`).count(), id).toBe(1);
+    await admin.screenshot(`14-${network}-picker`);
+    for (const id of externalIds.slice(0, 2)) await page.locator(`input[name=externalId][value="${id}"]`).check();
+    await page.getByRole('button', { name: 'Connect selected accounts' }).click();
+    await page.waitForURL((url) => url.pathname === '/admin/accounts');
+
+    const stored = await stack.db.models.AdAccount.find({ network }).lean();
+    expect(stored.map((a) => a.externalId).sort()).toEqual(externalIds.slice(0, 2).sort());
+    const cards = page.locator(`#network-${network} li.account`);
+    expect(await cards.count()).toBe(2);
+    for (const card of await cards.all()) {
+      await eventually(async () => !(await card.locator('.last-sweep').textContent())?.includes('running'), { timeoutMs: 60_000, what: `the first ${network} sweep in the page` });
+    }
+    await admin.screenshot(`15-${network}-connected`);
     expect(admin.consoleErrors).toEqual([]);
   });
 
