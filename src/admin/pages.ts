@@ -17,7 +17,7 @@ export function signInPage(options: { next: string; failed?: boolean }): string 
           ${options.failed ? html`aria-describedby="sign-in-error" aria-invalid="true"` : ''}>
         <p><button type="submit" class="primary">Sign in</button></p>
       </form>
-      <p>The admin token is <code>ADMIN_API_TOKEN</code> (in development: <code>.data/secrets.env</code>).</p>`,
+      <p>The admin token is <code>ADMIN_API_TOKEN</code> (in development it is printed at start and kept in <code>.data/dev-secrets.json</code>).</p>`,
   });
 }
 
