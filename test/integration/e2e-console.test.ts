@@ -104,6 +104,33 @@ describe('admin console and OAuth connect flow in a real browser (ACC-2, ACC-3, 
     expect(admin.consoleErrors).toEqual([]);
   });
 
+  it('ACC-2: a revoked grant shows "Needs reconnect"; Reconnect through the consent page resumes the account', async () => {
+    const { page } = admin;
+    await sandboxes.control('facebook').post('/_sandbox/tokens/revoke', { user: seeded.user.handle, reason: 'password_changed' });
+    const parked = await eventually(async () => {
+      // Both connected accounts share the revoked grant: wait until both have parked.
+      const accounts = await stack.db.models.AdAccount.find({ network: 'facebook', status: 'needs_reconnect' }).sort({ _id: 1 }).lean();
+      return accounts.length === 2 ? accounts : undefined;
+    }, { timeoutMs: 60_000, what: 'both Facebook accounts in needs_reconnect' });
+    await page.goto(`${stack.api.url}/admin/accounts`);
+    const card = page.locator(`li.account[data-account="${parked[0]!._id}"]`);
+    expect(await card.locator('.status').textContent()).toBe('Needs reconnect');
+    await admin.screenshot('05b-needs-reconnect');
+
+    await card.getByRole('link', { name: 'Reconnect' }).click();
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL((url) => url.pathname.startsWith('/admin/connections/facebook/'));
+    const box = page.locator(`input[name=externalId][value="${parked[0]!.externalId}"]`);
+    expect(await box.isChecked()).toBe(true);
+    expect(await page.locator(`input[name=externalId][value="${parked[1]!.externalId}"]`).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Connect selected accounts' }).click();
+    await page.waitForURL((url) => url.pathname === '/admin/accounts');
+    await eventually(async () => (await stack.db.models.AdAccount.countDocuments({ network: 'facebook', status: 'active' })) === 2, { timeoutMs: 60_000, what: 'both accounts active again' });
+    await page.reload();
+    expect(await card.locator('.status').textContent()).toBe('Active');
+    expect(admin.consoleErrors).toEqual([]);
+  });
+
   it('acceptance 1: Cancel on the consent page ends on a clear error page and stores nothing', async () => {
     const { page } = admin;
     const before = await stored();

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { accountWorkflow } from '../../../workflows/account';
-import { accountWorkflowId, connectWorkflowId, disconnectSignal, setAutoTrackingUpdate, setLeadSyncUpdate, type AccountLiveState } from '../../../workflows/account-definitions';
+import { accountWorkflowId, connectWorkflowId, disconnectSignal, reconnectSignal, setAutoTrackingUpdate, setLeadSyncUpdate, type AccountLiveState } from '../../../workflows/account-definitions';
 import { accountStateQuery } from '../../../workflows/account-definitions';
 import type { ConnectResult } from '../../../workflows/connect';
 import { AccountStatusKey, AdAccountIdKey, AdNetworkKey, AutoTrackingKey } from '../../../workflows/search-attributes';
@@ -76,6 +76,20 @@ export async function setAutoTracking(ctx: ApiContext, id: string, enabled: bool
     if (error instanceof WorkflowUpdateFailedError) throw new ApiError(409, 'update_rejected', error.cause?.message ?? error.message);
     throw workflowGone(error);
   }
+}
+
+/** ACC-2: a new grant for an account parked in needs_reconnect; the workflow resumes where it was. */
+export async function reconnectAccount(ctx: ApiContext, id: string, connectionId: string): Promise<void> {
+  const account = await activeAccount(ctx, id);
+  const connection = await ctx.db.models.Connection.findById(connectionId).lean();
+  if (!connection?.tokens || connection.network !== account.network) {
+    throw new ApiError(422, 'connection_invalid', 'The connection does not exist or belongs to another network.');
+  }
+  const reachable = await reachableAccounts(ctx, connection.network, connectionId);
+  if (!reachable.some((a) => a.externalId === account.externalId)) {
+    throw new ApiError(422, 'account_not_reachable', 'The new connection does not reach this ad account.');
+  }
+  await signalOrGone(accountHandle(ctx, account).signal(reconnectSignal, { connectionId }));
 }
 
 /** ACC-6: stops the workflow, deletes the tokens, keeps the history; answers the account as stored after. */
@@ -188,4 +202,12 @@ export function presentAccount(account: AdAccountRecord) {
     lastError: account.lastError,
     workflowId: accountWorkflowId(account.network, account.externalId),
   };
+}
+
+export async function signalOrGone(sent: Promise<void>): Promise<void> {
+  try {
+    await sent;
+  } catch (error) {
+    throw workflowGone(error);
+  }
 }

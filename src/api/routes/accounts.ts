@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { forceSyncSignal, reconnectSignal } from '../../../workflows/account-definitions';
+import { forceSyncSignal } from '../../../workflows/account-definitions';
 import type { AdAccountRecord } from '../../db/models/ad-account';
 import type { ApiContext } from '../context';
-import { ApiError, parseInput } from '../errors';
+import { parseInput } from '../errors';
 import {
   accountHandle,
   activeAccount,
@@ -12,9 +12,9 @@ import {
   findAccount,
   liveStateOf,
   presentAccount,
-  reachableAccounts,
+  reconnectAccount,
   setAutoTracking,
-  workflowGone,
+  signalOrGone,
 } from './accounts-service';
 
 const connectAccountSchema = z.object({ connectionId: z.uuid(), externalId: z.string().min(1).max(64) });
@@ -58,16 +58,7 @@ export function accountRoutes(ctx: ApiContext): Router {
   /** ACC-2: a new grant for an account parked in needs_reconnect; the workflow resumes where it was. */
   router.post('/accounts/:id/reconnect', async (req, res) => {
     const { connectionId } = parseInput(reconnectSchema, req.body);
-    const account = await activeAccount(ctx, req.params.id);
-    const connection = await ctx.db.models.Connection.findById(connectionId).lean();
-    if (!connection?.tokens || connection.network !== account.network) {
-      throw new ApiError(422, 'connection_invalid', 'The connection does not exist or belongs to another network.');
-    }
-    const reachable = await reachableAccounts(ctx, connection.network, connectionId);
-    if (!reachable.some((a) => a.externalId === account.externalId)) {
-      throw new ApiError(422, 'account_not_reachable', 'The new connection does not reach this ad account.');
-    }
-    await signalOrGone(accountHandle(ctx, account).signal(reconnectSignal, { connectionId }));
+    await reconnectAccount(ctx, req.params.id, connectionId);
     res.status(202).json({ accepted: true });
   });
 
@@ -77,12 +68,4 @@ export function accountRoutes(ctx: ApiContext): Router {
   });
 
   return router;
-}
-
-async function signalOrGone(sent: Promise<void>): Promise<void> {
-  try {
-    await sent;
-  } catch (error) {
-    throw workflowGone(error);
-  }
 }

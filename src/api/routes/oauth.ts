@@ -4,11 +4,11 @@ import { authorizeUrl } from '../../admin/authorize-urls';
 import { OAuthStates, stateKey, type StateProblem, type StateStore } from '../../admin/oauth-state';
 import { errorPage, NETWORK_NAMES, pickerPage } from '../../admin/pages';
 import { sessionOf } from '../../admin/session';
-import type { AdAccountRecord } from '../../db/models/ad-account';
+import { accountKeyOf, type AdAccountRecord } from '../../db/models/ad-account';
 import { NETWORKS, type Network } from '../../networks/types';
 import type { ApiContext } from '../context';
 import { ApiError } from '../errors';
-import { connectReachableAccount, reachableAccounts } from './accounts-service';
+import { connectReachableAccount, reachableAccounts, reconnectAccount } from './accounts-service';
 import { exchangeAuthorizationCode } from './connections';
 
 const networkSchema = z.enum(NETWORKS);
@@ -126,7 +126,12 @@ export function oauthRoutes(ctx: ApiContext): Router {
     const ids = picked.success ? [picked.data.externalId ?? []].flat() : [];
     const connectionId = String(req.params.connectionId);
     if (ids.length === 0) return void res.redirect(303, `/admin/connections/${network}/${encodeURIComponent(connectionId)}?problem=none`);
-    for (const externalId of ids) await connectReachableAccount(ctx, connectionId, externalId);
+    for (const externalId of ids) {
+      // A parked account (needs_reconnect) takes the new grant and resumes; any other is connected (again).
+      const existing = await ctx.db.models.AdAccount.findById(accountKeyOf(network, externalId)).lean<AdAccountRecord>();
+      if (existing?.status === 'needs_reconnect') await reconnectAccount(ctx, existing._id, connectionId);
+      else await connectReachableAccount(ctx, connectionId, externalId);
+    }
     res.redirect(303, `/admin/accounts?connected=${ids.length}#network-${network}`);
   });
 
