@@ -9,11 +9,12 @@ export function createConnectActivities(deps: TokenDeps) {
      * Exchanges the single-use code once: if a retry finds the tokens already stored, the earlier
      * attempt succeeded and the code must not be spent again.
      */
-    async exchangeCodeAndStore(input: { network: Network; connectionId: string; code: string; redirectUri: string }): Promise<void> {
+    /** `codeVerifier` (PKCE) rides along in the connect workflow's input, which hands it over unchanged. */
+    async exchangeCodeAndStore(input: { network: Network; connectionId: string; code: string; redirectUri: string; codeVerifier?: string }): Promise<void> {
       const existing = await deps.models.Connection.findById(input.connectionId).lean();
       if (existing?.tokens) return;
       try {
-        const tokens = await deps.clients[input.network].exchangeCode({ code: input.code, redirectUri: input.redirectUri });
+        const tokens = await deps.clients[input.network].exchangeCode({ code: input.code, redirectUri: input.redirectUri, ...(input.codeVerifier ? { codeVerifier: input.codeVerifier } : {}) });
         await storeTokens(deps, input.connectionId, input.network, tokens);
       } catch (error) {
         const failure = await toActivityFailure(deps, input.connectionId, error);

@@ -9,6 +9,12 @@ import type { Network } from '../networks/types';
 
 /** Ads read/write (TRK), insights (REP), lead forms (LEAD), the Pages behind lead ads (and their leadgen webhook), and the business that owns the accounts. */
 export const FACEBOOK_SCOPES = ['ads_management', 'ads_read', 'leads_retrieval', 'pages_show_list', 'pages_manage_ads', 'pages_read_engagement', 'pages_manage_metadata', 'business_management'];
+/**
+ * PKCE where the network documents it for a server-side web app: Google does; Facebook only for its
+ * OIDC flow (still "in testing"), LinkedIn only for native clients.
+ */
+export const PKCE_NETWORKS: ReadonlySet<Network> = new Set<Network>(['google']);
+
 export const GOOGLE_SCOPES = ['https://www.googleapis.com/auth/adwords'];
 /** Ads read/write, reporting, lead forms, the organization behind the accounts, and conversions (CONV). */
 export const LINKEDIN_SCOPES = ['r_ads', 'rw_ads', 'r_ads_reporting', 'r_marketing_leadgen_automation', 'r_organization_social', 'rw_conversions'];
@@ -26,7 +32,7 @@ function withQuery(base: string, params: Record<string, string>): string {
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
-export function authorizeUrl(network: Network, settings: AuthorizeSettings, request: { redirectUri: string; state: string }): string {
+export function authorizeUrl(network: Network, settings: AuthorizeSettings, request: { redirectUri: string; state: string; codeChallenge?: string }): string {
   switch (network) {
     case 'facebook':
       // Manual login flow: https://www.facebook.com/<version>/dialog/oauth, scopes comma-separated.
@@ -48,6 +54,7 @@ export function authorizeUrl(network: Network, settings: AuthorizeSettings, requ
         prompt: 'consent',
         include_granted_scopes: 'true',
         state: request.state,
+        ...(request.codeChallenge ? { code_challenge: request.codeChallenge, code_challenge_method: 'S256' } : {}),
       });
     case 'linkedin': {
       // LINKEDIN_OAUTH_URL is the host (the token client adds /oauth/v2 the same way).

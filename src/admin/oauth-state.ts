@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { NETWORKS, type Network } from '../networks/types';
 
 /**
@@ -16,6 +16,8 @@ export interface PendingState {
   network: Network;
   redirectUri: string;
   expiresAt: Date;
+  /** PKCE verifier, kept server-side; only its S256 challenge goes to the network. */
+  codeVerifier?: string;
 }
 
 /** Where pending states live: `take` deletes and returns the record only for the session that owns it. */
@@ -63,19 +65,26 @@ export class OAuthStates {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async issue(sessionKey: string, network: Network, redirectUri: string): Promise<string> {
+  async issue(sessionKey: string, network: Network, redirectUri: string, options: { pkce?: boolean } = {}): Promise<{ state: string; codeChallenge?: string }> {
     const nonce = randomBytes(18).toString('base64url');
     const expiresAt = this.now() + STATE_TTL_MS;
-    await this.store.put({ nonce, sessionKey, network, redirectUri, expiresAt: new Date(expiresAt) });
-    return signState(this.key, { network, nonce, expiresAt }, sessionKey);
+    // RFC 7636: 32 random bytes → a 43-character verifier; the challenge is its SHA-256, base64url.
+    const codeVerifier = options.pkce ? randomBytes(32).toString('base64url') : undefined;
+    await this.store.put({ nonce, sessionKey, network, redirectUri, expiresAt: new Date(expiresAt), ...(codeVerifier ? { codeVerifier } : {}) });
+    const state = signState(this.key, { network, nonce, expiresAt }, sessionKey);
+    return codeVerifier ? { state, codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url') } : { state };
   }
 
   /** Verifies and consumes: a second redemption of the same state answers `used`. */
-  async redeem(token: string, sessionKey: string, network: Network): Promise<{ ok: true; redirectUri: string } | { ok: false; problem: StateProblem }> {
+  async redeem(
+    token: string,
+    sessionKey: string,
+    network: Network,
+  ): Promise<{ ok: true; redirectUri: string; codeVerifier?: string } | { ok: false; problem: StateProblem }> {
     const checked = verifyState(this.key, token, { sessionKey, network, now: this.now() });
     if (!checked.ok) return checked;
     const pending = await this.store.take(checked.nonce, sessionKey);
     if (!pending) return { ok: false, problem: 'used' };
-    return { ok: true, redirectUri: pending.redirectUri };
+    return { ok: true, redirectUri: pending.redirectUri, ...(pending.codeVerifier ? { codeVerifier: pending.codeVerifier } : {}) };
   }
 }

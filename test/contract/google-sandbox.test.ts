@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CAMPAIGN_KINDS } from '../../src/sandboxes/google/world';
 import { HARNESS_CLIENT } from '../../src/sandboxes/google/harness';
@@ -95,6 +96,22 @@ describe('§1.1 OAuth token endpoint', () => {
     expect(location.searchParams.get('state')).toBe('XYZ');
     const exchanged = await tokenRequest({ grant_type: 'authorization_code', code: location.searchParams.get('code') ?? '', redirect_uri: 'https://app.example/cb' });
     expect(exchanged.status).toBe(200);
+  });
+
+  it('PKCE: a code issued for an S256 challenge needs the matching code_verifier', async () => {
+    const verifier = 'v'.repeat(43);
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const query = { response_type: 'code', client_id: 'x', redirect_uri: 'https://app.example/cb', state: 'S', code_challenge: challenge, code_challenge_method: 'S256' };
+    const codeFor = async () => {
+      const response = await fetch(`${sb.url}/o/oauth2/v2/auth`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ ...query, login_hint: seed.user, decision: 'allow' }) });
+      return new URL(response.headers.get('location') ?? '').searchParams.get('code') ?? '';
+    };
+    const missing = await tokenRequest({ grant_type: 'authorization_code', code: await codeFor(), redirect_uri: 'https://app.example/cb' });
+    expect(missing).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    const wrong = await tokenRequest({ grant_type: 'authorization_code', code: await codeFor(), redirect_uri: 'https://app.example/cb', code_verifier: 'w'.repeat(43) });
+    expect(wrong).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    const right = await tokenRequest({ grant_type: 'authorization_code', code: await codeFor(), redirect_uri: 'https://app.example/cb', code_verifier: verifier });
+    expect(right.status).toBe(200);
   });
 
   it('answers invalid_grant for a revoked refresh token and 401 invalid_client for wrong credentials', async () => {

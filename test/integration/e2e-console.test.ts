@@ -199,7 +199,7 @@ describe('admin console and OAuth connect flow in a real browser (ACC-2, ACC-3, 
   });
 
   it.each([
-    { network: 'google' as const, authorizePath: '/o/oauth2/v2/auth', scope: 'https://www.googleapis.com/auth/adwords', extra: { access_type: 'offline', prompt: 'consent' } },
+    { network: 'google' as const, authorizePath: '/o/oauth2/v2/auth', scope: 'https://www.googleapis.com/auth/adwords', extra: { access_type: 'offline', prompt: 'consent', code_challenge_method: 'S256' } },
     { network: 'linkedin' as const, authorizePath: '/oauth/v2/authorization', scope: 'r_ads rw_ads r_ads_reporting r_marketing_leadgen_automation', extra: {} },
   ])('acceptance 1 ($network): Connect → consent page → Allow → pick two of three → both appear with the first sweep', async ({ network, authorizePath, scope, extra }) => {
     const externalIds = seededAccountIds(network, await sandboxes.seed(network, { accounts: 3, adsPerAccount: 4 })).map((id) => externalIdFor(network, id));

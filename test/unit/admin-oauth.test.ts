@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { authorizeUrl, FACEBOOK_SCOPES, LINKEDIN_SCOPES, type AuthorizeSettings } from '../../src/admin/authorize-urls';
+import { createHash } from 'node:crypto';
+import { authorizeUrl, FACEBOOK_SCOPES, LINKEDIN_SCOPES, PKCE_NETWORKS, type AuthorizeSettings } from '../../src/admin/authorize-urls';
 import { escapeHtml, html } from '../../src/admin/html';
 import { OAuthStates, signState, STATE_TTL_MS, verifyState, type PendingState, type StateStore } from '../../src/admin/oauth-state';
 import { safeNext } from '../../src/admin/session';
@@ -49,16 +50,27 @@ describe('ACC-2 OAuth state: signed, bound to the session, expiring, single-use'
     const store = memoryStore();
     let now = 10_000;
     const states = new OAuthStates(KEY, store, () => now);
-    const token = await states.issue('session-a', 'linkedin', 'https://adtrack.example/oauth/linkedin/callback');
+    const { state: token, codeChallenge } = await states.issue('session-a', 'linkedin', 'https://adtrack.example/oauth/linkedin/callback');
+    expect(codeChallenge).toBeUndefined();
     expect(store.size()).toBe(1);
     expect(await states.redeem(token, 'session-b', 'linkedin')).toEqual({ ok: false, problem: 'forged' });
     expect(store.size()).toBe(1);
     expect(await states.redeem(token, 'session-a', 'linkedin')).toEqual({ ok: true, redirectUri: 'https://adtrack.example/oauth/linkedin/callback' });
     expect(await states.redeem(token, 'session-a', 'linkedin')).toEqual({ ok: false, problem: 'used' });
 
-    const late = await states.issue('session-a', 'linkedin', 'https://adtrack.example/cb');
+    const { state: late } = await states.issue('session-a', 'linkedin', 'https://adtrack.example/cb');
     now += STATE_TTL_MS;
     expect(await states.redeem(late, 'session-a', 'linkedin')).toEqual({ ok: false, problem: 'expired' });
+  });
+
+  it('PKCE: the verifier stays server-side and comes back at redemption; the challenge is its S256 hash', async () => {
+    const states = new OAuthStates(KEY, memoryStore());
+    const issued = await states.issue('s', 'google', 'https://adtrack.example/cb', { pkce: true });
+    const redeemed = await states.redeem(issued.state, 's', 'google');
+    if (!redeemed.ok) throw new Error(redeemed.problem);
+    expect(redeemed.codeVerifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(issued.codeChallenge).toBe(createHash('sha256').update(redeemed.codeVerifier!).digest('base64url'));
+    expect(issued.state).not.toContain(redeemed.codeVerifier);
   });
 });
 
@@ -94,6 +106,10 @@ describe('ACC-2 authorize URLs per network', () => {
       prompt: 'consent',
       state: request.state,
     });
+    expect(params(url)).not.toHaveProperty('code_challenge');
+    const pkce = params(authorizeUrl('google', settings, { ...request, codeChallenge: 'abc' }));
+    expect(pkce).toMatchObject({ code_challenge: 'abc', code_challenge_method: 'S256' });
+    expect(PKCE_NETWORKS).toEqual(new Set(['google']));
   });
 
   it('LinkedIn: /oauth/v2/authorization with space-separated ads, reporting, lead and conversion scopes (host with or without /oauth/v2)', () => {

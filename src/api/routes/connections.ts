@@ -26,7 +26,7 @@ export function connectionRoutes(ctx: ApiContext): Router {
 }
 
 /** The connect workflow for one authorization code (the API and the console's OAuth callback). */
-export async function exchangeAuthorizationCode(ctx: ApiContext, input: z.output<typeof connectSchema>): Promise<ConnectResult> {
+export async function exchangeAuthorizationCode(ctx: ApiContext, input: z.output<typeof connectSchema> & { codeVerifier?: string }): Promise<ConnectResult> {
   const connectionId = randomUUID();
   try {
     return await ctx.temporal.workflow.execute(connectWorkflow, {

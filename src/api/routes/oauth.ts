@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { authorizeUrl } from '../../admin/authorize-urls';
+import { authorizeUrl, PKCE_NETWORKS } from '../../admin/authorize-urls';
 import { OAuthStates, stateKey, type StateProblem, type StateStore } from '../../admin/oauth-state';
 import { errorPage, NETWORK_NAMES, pickerPage } from '../../admin/pages';
 import { sessionOf } from '../../admin/session';
@@ -34,11 +34,12 @@ function mongoStateStore(ctx: ApiContext): StateStore {
   return {
     put: async (state) => {
       await model.deleteMany({ expiresAt: { $lte: new Date() } });
-      await model.create({ _id: state.nonce, sessionKey: state.sessionKey, network: state.network, redirectUri: state.redirectUri, expiresAt: state.expiresAt });
+      await model.create({ _id: state.nonce, sessionKey: state.sessionKey, network: state.network, redirectUri: state.redirectUri, expiresAt: state.expiresAt, codeVerifier: state.codeVerifier ?? null });
     },
     take: async (nonce, sessionKey) => {
       const found = await model.findOneAndDelete({ _id: nonce, sessionKey }).lean();
-      return found ? { nonce, sessionKey, network: found.network, redirectUri: found.redirectUri, expiresAt: found.expiresAt } : null;
+      if (!found) return null;
+      return { nonce, sessionKey, network: found.network, redirectUri: found.redirectUri, expiresAt: found.expiresAt, ...(found.codeVerifier ? { codeVerifier: found.codeVerifier } : {}) };
     },
   };
 }
@@ -73,8 +74,8 @@ export function oauthRoutes(ctx: ApiContext): Router {
       return failure(res, 503, network, `${NETWORK_NAMES[network]} is not set up`, `Set ${variable} (and its secret) to the app registered at ${NETWORK_NAMES[network]}, then try again.`);
     }
     const redirectUri = callbackUrl(req, network);
-    const state = await states.issue(sessionOf(res)!.key, network, redirectUri);
-    res.redirect(302, authorizeUrl(network, ctx.config, { redirectUri, state }));
+    const issued = await states.issue(sessionOf(res)!.key, network, redirectUri, { pkce: PKCE_NETWORKS.has(network) });
+    res.redirect(302, authorizeUrl(network, ctx.config, { redirectUri, ...issued }));
   });
 
   router.get('/oauth/:network/callback', async (req, res) => {
@@ -93,7 +94,8 @@ export function oauthRoutes(ctx: ApiContext): Router {
     if (!redeemed.ok) return failure(res, 400, network, 'Connection failed', STATE_MESSAGES[redeemed.problem]);
     if (!query.data.code) return failure(res, 400, network, 'Connection failed', `${NETWORK_NAMES[network]} sent no authorization code. Nothing was connected.`);
     try {
-      const result = await exchangeAuthorizationCode(ctx, { network, code: query.data.code, redirectUri: redeemed.redirectUri });
+      const verifier = redeemed.codeVerifier ? { codeVerifier: redeemed.codeVerifier } : {};
+      const result = await exchangeAuthorizationCode(ctx, { network, code: query.data.code, redirectUri: redeemed.redirectUri, ...verifier });
       // Redirect so the code leaves the address bar and a reload does not replay it.
       res.redirect(303, `/admin/connections/${network}/${result.connectionId}`);
     } catch (error) {

@@ -20,6 +20,7 @@ export interface OAuthStateRecord {
   network: Network;
   redirectUri: string;
   expiresAt: Date;
+  codeVerifier: string | null;
 }
 
 const sessionSchema = new Schema<AdminSessionRecord>(
@@ -40,6 +41,7 @@ const stateSchema = new Schema<OAuthStateRecord>(
     network: { type: String, required: true },
     redirectUri: { type: String, required: true },
     expiresAt: { type: Date, required: true },
+    codeVerifier: { type: String, default: null },
   },
   { versionKey: false },
 );

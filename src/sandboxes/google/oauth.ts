@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { consentPage, redirectBack, textFields } from '../kit/consent';
 import type { AuthCode, Grant, GoogleWorld } from './world';
@@ -88,6 +89,10 @@ export function oauthRouter(world: GoogleWorld, credentials: OAuthClientCredenti
     const customerIds = params.login_hint ? world.users.get(params.login_hint) : undefined;
     if (params.decision !== 'allow' || !customerIds) return res.redirect(303, redirectBack(params.redirect_uri!, { error: 'access_denied' }, params.state));
     const code = issueCode(world, params.login_hint!, customerIds, params.redirect_uri!);
+    if (params.code_challenge) {
+      if (params.code_challenge_method !== 'S256') return oauthError(res, 400, 'invalid_request', 'Only code_challenge_method=S256 is accepted.');
+      code.codeChallenge = params.code_challenge;
+    }
     res.redirect(303, redirectBack(params.redirect_uri!, { code: code.code, scope: ADWORDS_SCOPE }, params.state));
   });
 
@@ -104,6 +109,10 @@ export function oauthRouter(world: GoogleWorld, credentials: OAuthClientCredenti
       // unconfirmed: Google's error_description texts.
       if (!code || code.used || code.expiresAt <= world.now()) return oauthError(res, 400, 'invalid_grant', code ? 'Bad Request' : 'Malformed auth code.');
       if (body.redirect_uri !== code.redirectUri) return oauthError(res, 400, 'redirect_uri_mismatch', 'Bad Request');
+      // unconfirmed: Google's error_description for a missing or wrong verifier.
+      if (code.codeChallenge && (!body.code_verifier || createHash('sha256').update(body.code_verifier).digest('base64url') !== code.codeChallenge)) {
+        return oauthError(res, 400, 'invalid_grant', body.code_verifier ? 'Invalid code verifier.' : 'Missing code verifier.');
+      }
       code.used = true;
       const refreshTtl = world.config.refreshTokenTtlSeconds;
       const grant: Grant = {
