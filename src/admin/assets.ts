@@ -27,6 +27,8 @@ label { display: block; margin: .5rem 0 .25rem; font-weight: 600; }
 input[type=password], input[type=text] { font: inherit; padding: .35rem; width: min(100%, 24rem); box-sizing: border-box; }
 fieldset { border: 1px solid #ccd; border-radius: 6px; margin: 0 0 1rem; }
 .check label { display: inline; font-weight: 400; }
+.plain { list-style: none; padding-left: 0; }
+.plain li { margin: .35rem 0; }
 `;
 
 /** Stylesheet and htmx, served from this process (nothing is loaded from the internet). */
