@@ -37,7 +37,8 @@ export function createConnectActivities(deps: TokenDeps) {
      * re-sending a code the network may have consumed ("code used"). Tokens already stored mean an
      * earlier attempt succeeded.
      */
-    async exchangeCodeAndStore(input: { network: Network; connectionId: string; code: string; redirectUri: string }): Promise<void> {
+    /** `codeVerifier` (PKCE) rides along in the connect workflow's input, which hands it over unchanged. */
+    async exchangeCodeAndStore(input: { network: Network; connectionId: string; code: string; redirectUri: string; codeVerifier?: string }): Promise<void> {
       const existing = await deps.models.Connection.findById(input.connectionId).lean();
       if (existing?.tokens) return;
       if (existing?.codeSentAt) throw codeSpent(input.network, 'An earlier attempt sent the code and did not finish.');
@@ -48,7 +49,7 @@ export function createConnectActivities(deps: TokenDeps) {
       );
       let tokens: TokenSet;
       try {
-        tokens = await deps.clients[input.network].exchangeCode({ code: input.code, redirectUri: input.redirectUri });
+        tokens = await deps.clients[input.network].exchangeCode({ code: input.code, redirectUri: input.redirectUri, ...(input.codeVerifier ? { codeVerifier: input.codeVerifier } : {}) });
       } catch (error) {
         if (isNetworkError(error) && (error.kind === 'transient' || error.kind === 'rate_limited')) {
           throw codeSpent(input.network, `The exchange failed in transit (${error.code}).`);

@@ -24,6 +24,7 @@ import { leadRoutes } from './routes/leads';
 import { metricsRoutes } from './routes/metrics';
 import { openApiRoutes } from './routes/openapi';
 import { httpMetrics } from '../metrics/http';
+import { consoleRoutes } from '../admin/routes';
 
 const REQUEST_ID = /^[\w.-]{8,128}$/;
 
@@ -61,6 +62,7 @@ export function createApp(ctx: ApiContext): Express {
   app.use(metricsRoutes(ctx));
   app.use(openApiRoutes());
   app.use(codecRoutes(ctx));
+  app.use(consoleRoutes(ctx));
 
   const api = express.Router();
   api.use(requireAdminToken(ctx.config.ADMIN_API_TOKEN));

@@ -62,6 +62,8 @@ export const envSchema = z.object({
   PORT: port.default(3000),
   PUBLIC_BASE_URL: url.optional(),
   ADMIN_API_TOKEN: z.string().min(24, 'must be at least 24 characters'),
+  /** Admin console: how long a sign-in lasts (the session cookie and its server-side record). */
+  ADMIN_SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(480),
   ENCRYPTION_KEYS: encryptionKeys,
   TEMPORAL_ADDRESS: z.string().regex(/^[\w.-]+:\d+$/, 'expected host:port').default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -95,6 +97,8 @@ export const envSchema = z.object({
   TRACKING_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
 
   FACEBOOK_GRAPH_URL: url.default('https://graph.facebook.com'),
+  /** Host of the Login dialog (`/<version>/dialog/oauth`), which is not the Graph host. */
+  FACEBOOK_DIALOG_URL: url.default('https://www.facebook.com'),
   FACEBOOK_API_VERSION: z.string().regex(/^v\d+\.0$/).default('v25.0'),
   FACEBOOK_APP_ID: z.string().default(''),
   FACEBOOK_APP_SECRET: z.string().default(''),
@@ -102,6 +106,7 @@ export const envSchema = z.object({
 
   GOOGLE_ADS_API_URL: url.default('https://googleads.googleapis.com'),
   GOOGLE_ADS_API_VERSION: z.string().regex(/^v\d+$/).default('v22'),
+  GOOGLE_OAUTH_AUTHORIZE_URL: url.default('https://accounts.google.com/o/oauth2/v2/auth'),
   GOOGLE_OAUTH_TOKEN_URL: url.default('https://oauth2.googleapis.com/token'),
   GOOGLE_CLIENT_ID: z.string().default(''),
   GOOGLE_CLIENT_SECRET: z.string().default(''),

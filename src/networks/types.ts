@@ -211,7 +211,8 @@ export interface AdNetworkClient {
   readonly network: Network;
   /** Documented maxima the callers chunk by. */
   readonly limits: { writeBatchMax: number; adsPageSizeMax: number };
-  exchangeCode(input: { code: string; redirectUri: string }): Promise<TokenSet>;
+  /** `codeVerifier`: the PKCE verifier when the authorization request carried a challenge (Google). */
+  exchangeCode(input: { code: string; redirectUri: string; codeVerifier?: string }): Promise<TokenSet>;
   /** Refreshes (Google/LinkedIn refresh grant) or re-extends (Facebook long-lived exchange). */
   refreshToken(tokens: TokenSet): Promise<TokenSet>;
   listAdAccounts(accessToken: string): Promise<AdAccountInfo[]>;

@@ -11,9 +11,11 @@ export const GOOGLE_SANDBOX_CREDENTIALS = { clientId: 'google-sandbox-client', c
 export function sandboxServiceEnv(urls: Pick<Record<keyof SandboxPorts, string>, 'facebook' | 'google' | 'linkedin'>): Record<string, string> {
   return {
     FACEBOOK_GRAPH_URL: urls.facebook,
+    FACEBOOK_DIALOG_URL: urls.facebook,
     FACEBOOK_APP_ID: FACEBOOK_SANDBOX_APP.id,
     FACEBOOK_APP_SECRET: FACEBOOK_SANDBOX_APP.secret,
     GOOGLE_ADS_API_URL: urls.google,
+    GOOGLE_OAUTH_AUTHORIZE_URL: `${urls.google}/o/oauth2/v2/auth`,
     GOOGLE_OAUTH_TOKEN_URL: `${urls.google}/token`,
     GOOGLE_CLIENT_ID: GOOGLE_SANDBOX_CREDENTIALS.clientId,
     GOOGLE_CLIENT_SECRET: GOOGLE_SANDBOX_CREDENTIALS.clientSecret,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CAMPAIGN_KINDS } from '../../src/sandboxes/google/world';
 import { HARNESS_CLIENT } from '../../src/sandboxes/google/harness';
@@ -79,15 +80,38 @@ describe('§1.1 OAuth token endpoint', () => {
     expect(refreshed.body).not.toHaveProperty('refresh_token');
   });
 
-  it('runs a consent stub that redirects back with a code and the state', async () => {
-    const url = `${sb.url}/o/oauth2/v2/auth?response_type=code&client_id=x&redirect_uri=${encodeURIComponent('https://app.example/cb')}&scope=adwords&state=XYZ&access_type=offline`;
-    const response = await fetch(url, { redirect: 'manual' });
-    expect(response.status).toBe(302);
+  it('serves a consent screen; Allow redirects back with a code and the state, Cancel with error=access_denied', async () => {
+    const query = new URLSearchParams({ response_type: 'code', client_id: 'x', redirect_uri: 'https://app.example/cb', scope: 'adwords', state: 'XYZ', access_type: 'offline' });
+    const page = await fetch(`${sb.url}/o/oauth2/v2/auth?${query.toString()}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('value="allow"');
+    const decide = (decision: string) =>
+      fetch(`${sb.url}/o/oauth2/v2/auth`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ ...Object.fromEntries(query), login_hint: seed.user, decision }) });
+    const cancelled = new URL((await decide('cancel')).headers.get('location') ?? '');
+    expect(Object.fromEntries(cancelled.searchParams)).toEqual({ error: 'access_denied', state: 'XYZ' });
+    const response = await decide('allow');
+    expect(response.status).toBe(303);
     const location = new URL(response.headers.get('location') ?? '');
     expect(`${location.origin}${location.pathname}`).toBe('https://app.example/cb');
     expect(location.searchParams.get('state')).toBe('XYZ');
     const exchanged = await tokenRequest({ grant_type: 'authorization_code', code: location.searchParams.get('code') ?? '', redirect_uri: 'https://app.example/cb' });
     expect(exchanged.status).toBe(200);
+  });
+
+  it('PKCE: a code issued for an S256 challenge needs the matching code_verifier', async () => {
+    const verifier = 'v'.repeat(43);
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const query = { response_type: 'code', client_id: 'x', redirect_uri: 'https://app.example/cb', state: 'S', code_challenge: challenge, code_challenge_method: 'S256' };
+    const codeFor = async () => {
+      const response = await fetch(`${sb.url}/o/oauth2/v2/auth`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ ...query, login_hint: seed.user, decision: 'allow' }) });
+      return new URL(response.headers.get('location') ?? '').searchParams.get('code') ?? '';
+    };
+    const missing = await tokenRequest({ grant_type: 'authorization_code', code: await codeFor(), redirect_uri: 'https://app.example/cb' });
+    expect(missing).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    const wrong = await tokenRequest({ grant_type: 'authorization_code', code: await codeFor(), redirect_uri: 'https://app.example/cb', code_verifier: 'w'.repeat(43) });
+    expect(wrong).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    const right = await tokenRequest({ grant_type: 'authorization_code', code: await codeFor(), redirect_uri: 'https://app.example/cb', code_verifier: verifier });
+    expect(right.status).toBe(200);
   });
 
   it('answers invalid_grant for a revoked refresh token and 401 invalid_client for wrong credentials', async () => {

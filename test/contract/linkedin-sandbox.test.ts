@@ -110,10 +110,18 @@ describe('§1 OAuth', () => {
     expect(again.body.error).toBe('invalid_grant');
   });
 
-  it('§1 the consent dialog stub redirects back with a code and the state', async () => {
+  it('§1 the consent dialog: Allow redirects back with a code and the state, Cancel with user_cancelled_authorize', async () => {
     const query = new URLSearchParams({ response_type: 'code', client_id: li.credentials.clientId, redirect_uri: redirectUri, state: 'xyz', scope: 'r_ads rw_ads' });
-    const response = await fetch(`${li.url}/oauth/v2/authorization?${query.toString()}`, { redirect: 'manual' });
-    expect(response.status).toBe(302);
+    const page = await fetch(`${li.url}/oauth/v2/authorization?${query.toString()}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('value="allow"');
+    const decide = (decision: string) =>
+      fetch(`${li.url}/oauth/v2/authorization`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ ...Object.fromEntries(query), login_hint: 'demo', decision }) });
+    const cancelled = new URL((await decide('cancel')).headers.get('location')!);
+    expect(cancelled.searchParams.get('error')).toBe('user_cancelled_authorize');
+    expect(cancelled.searchParams.get('state')).toBe('xyz');
+    const response = await decide('allow');
+    expect(response.status).toBe(303);
     const location = new URL(response.headers.get('location')!);
     expect(`${location.origin}${location.pathname}`).toBe(redirectUri);
     expect(location.searchParams.get('state')).toBe('xyz');

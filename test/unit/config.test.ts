@@ -41,6 +41,9 @@ describe('config: one typed module, validated at start', () => {
     [{ ...valid, TEMPORAL_ADDRESS: 'nohostport' }, 'TEMPORAL_ADDRESS'],
     [{ ...valid, MONGODB_URI: 'postgres://x' }, 'MONGODB_URI'],
     [{ ...valid, FACEBOOK_GRAPH_URL: 'not a url' }, 'FACEBOOK_GRAPH_URL'],
+    [{ ...valid, FACEBOOK_DIALOG_URL: 'not a url' }, 'FACEBOOK_DIALOG_URL'],
+    [{ ...valid, GOOGLE_OAUTH_AUTHORIZE_URL: 'ftp://x' }, 'GOOGLE_OAUTH_AUTHORIZE_URL'],
+    [{ ...valid, ADMIN_SESSION_TTL_MINUTES: '1' }, 'ADMIN_SESSION_TTL_MINUTES'],
     [{ ...valid, PLAN_TIER: 'gold' }, 'PLAN_TIER'],
     [{ ...valid, DATABASE_FLAVOR: 'postgres' }, 'DATABASE_FLAVOR'],
     [{ ...valid, WORKER_MAX_CACHED_WORKFLOWS: '-1' }, 'WORKER_MAX_CACHED_WORKFLOWS'],
@@ -69,6 +72,13 @@ describe('config: one typed module, validated at start', () => {
     expect([config.WORKER_METRICS_PORT, config.TEMPORAL_METRICS_PORT, config.METRICS_TOKEN]).toEqual([0, 0, undefined]);
     const set = loadConfig({ ...valid, WORKER_METRICS_PORT: '9464', TEMPORAL_METRICS_PORT: '9465', METRICS_TOKEN: 'm'.repeat(32) });
     expect([set.WORKER_METRICS_PORT, set.TEMPORAL_METRICS_PORT, set.METRICS_TOKEN]).toEqual([9464, 9465, 'm'.repeat(32)]);
+  });
+
+  it('the console and OAuth settings default to the real networks and an 8-hour session', () => {
+    const config = loadConfig(valid);
+    expect(config.ADMIN_SESSION_TTL_MINUTES).toBe(480);
+    expect(config.FACEBOOK_DIALOG_URL).toBe('https://www.facebook.com');
+    expect(config.GOOGLE_OAUTH_AUTHORIZE_URL).toBe('https://accounts.google.com/o/oauth2/v2/auth');
   });
 
   it('the database flavor defaults to asking the server', () => {

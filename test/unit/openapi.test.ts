@@ -39,7 +39,7 @@ describe('OpenAPI contract (issue 14): one source of truth with the routes', () 
     const document = openApiDocument() as any;
     for (const op of OPERATIONS) {
       const operation = document.paths[openApiPath(op.path)][op.method.toLowerCase()];
-      expect(operation.security, `${op.method} ${op.path}`).toEqual(op.security === 'admin' ? [{ adminToken: [] }] : op.security === 'metrics' ? [{ metricsToken: [] }, {}] : []);
+      expect(operation.security, `${op.method} ${op.path}`).toEqual(op.security === 'admin' ? [{ adminToken: [] }] : op.security === 'metrics' ? [{ metricsToken: [] }, {}] : op.security === 'session' ? [{ adminSession: [] }] : []);
       expect(operation.responses['500']['x-error-codes']).toEqual(['internal_error']);
       if (op.security === 'admin') expect(operation.responses['401']['x-error-codes']).toEqual(['unauthorized']);
       for (const response of Object.values<any>(operation.responses)) {

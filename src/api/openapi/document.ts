@@ -82,7 +82,7 @@ function operationObject(op: Operation): JsonSchema {
     operationId: `${op.method.toLowerCase()}${openApiPath(op.path).replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(\w)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
     tags: [op.tag],
     summary: op.summary,
-    security: op.security === 'admin' ? [{ adminToken: [] }] : op.security === 'metrics' ? [{ metricsToken: [] }, {}] : [],
+    security: op.security === 'admin' ? [{ adminToken: [] }] : op.security === 'metrics' ? [{ metricsToken: [] }, {}] : op.security === 'session' ? [{ adminSession: [] }] : [],
     ...(params.length ? { parameters: params } : {}),
     ...(op.body ? { requestBody: { required: op.bodyRequired ?? false, content: { 'application/json': { schema: inputSchema(op.body) } } } } : {}),
     responses: { ...ok, ...errorResponses(op) },
@@ -123,6 +123,7 @@ export function openApiDocument(): JsonSchema {
       securitySchemes: {
         adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_API_TOKEN' },
         metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN (when configured)' },
+        adminSession: { type: 'apiKey', in: 'cookie', name: 'adtrack_session', description: 'the console session (POST /admin/sign-in); without it a page redirects to sign-in' },
       },
     },
   };

@@ -18,7 +18,7 @@ import * as r from './responses';
 const codecUiKeySchema = z.string().describe('the Web UI codec key (an HMAC of the admin token)');
 const codecDirectionSchema = z.enum(['encode', 'decode']);
 
-export type Security = 'admin' | 'metrics' | 'public';
+export type Security = 'admin' | 'metrics' | 'public' | 'session';
 
 export interface Operation {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -198,4 +198,38 @@ export const OPERATIONS: Operation[] = [
     ok: { 202: { description: 'stored', schema: r.submissionAccepted } },
     errors: { 400: ['validation_failed', 'invalid_json'], 403: ['origin_not_allowed'], 404: ['form_not_found'], 413: ['payload_too_large'], 415: ['unsupported_media_type'], 429: ['rate_limited'] },
   },
+
+  // The admin console (HTML pages and forms; the admin session cookie, CSRF token on every form)
+  ...consolePages(),
 ];
+
+/** The console's pages and forms: HTML for a browser, documented so the route table stays complete. */
+function consolePages(): Operation[] {
+  const html = (description: string) => ({ 200: { description, mediaType: 'text/html' } });
+  const form = (description: string) => ({ 303: { description } });
+  const page = (path: string, summary: string, security: Security = 'session'): Operation => ({ method: 'GET', path, tag: 'console', summary, security, ok: html('the page') });
+  const post = (path: string, summary: string, security: Security = 'session'): Operation => ({
+    method: 'POST', path, tag: 'console', summary, security,
+    ok: { ...form('back to the page that shows the result'), 403: { description: 'an HTML error page: the CSRF token is missing or wrong', mediaType: 'text/html' } },
+  });
+  return [
+    page('/admin', 'Console home (redirects to the accounts page)'),
+    page('/admin/', 'Console home (redirects to the accounts page)'),
+    page('/admin/sign-in', 'Sign-in page', 'public'),
+    post('/admin/sign-in', 'Exchange the admin token for a session cookie', 'public'),
+    post('/admin/sign-out', 'End the session'),
+    page('/admin/accounts', 'Connected ad accounts per network with their switches and counts'),
+    page('/admin/accounts/:id/stats', 'An account\'s live counts (refreshed in place until the first sweep is done)'),
+    page('/admin/accounts/:id/disconnect', 'Confirm disconnecting an account'),
+    post('/admin/accounts/:id/disconnect', 'Disconnect an account (ACC-6)'),
+    post('/admin/accounts/:id/auto-tracking', 'Switch auto-tracking (ACC-4)'),
+    post('/admin/accounts/:id/lead-sync', 'Switch lead sync (LEAD-1)'),
+    page('/admin/connections/:network/:connectionId', 'Pick which of the reachable ad accounts to connect (ACC-3)'),
+    post('/admin/connections/:network/:connectionId/accounts', 'Connect the picked ad accounts'),
+    post('/admin/*path', 'Any other console form: refused without a session or a valid CSRF token'),
+    { method: 'GET', path: '/admin/assets/console.css', tag: 'console', summary: 'Console stylesheet', security: 'public', ok: { 200: { description: 'CSS', mediaType: 'text/css' } } },
+    { method: 'GET', path: '/admin/assets/htmx.min.js', tag: 'console', summary: 'htmx, served from node_modules', security: 'public', ok: { 200: { description: 'JavaScript', mediaType: 'text/javascript' } } },
+    { method: 'GET', path: '/connect/:network', tag: 'console', summary: 'Start the OAuth connect flow: redirect to the network\'s authorization page with a signed, single-use state (ACC-2)', security: 'session', ok: { 302: { description: 'to the network\'s authorization page' } } },
+    page('/oauth/:network/callback', 'OAuth callback: checks the state, exchanges the code, shows the account picker or a clear error page'),
+  ];
+}

@@ -1,11 +1,140 @@
-import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { accountWorkflow } from '../../../workflows/account';
-import { accountWorkflowId, type AccountLiveState } from '../../../workflows/account-definitions';
+import { accountWorkflowId, connectWorkflowId, disconnectSignal, reconnectSignal, setAutoTrackingUpdate, setLeadSyncUpdate, type AccountLiveState } from '../../../workflows/account-definitions';
 import { accountStateQuery } from '../../../workflows/account-definitions';
+import type { ConnectResult } from '../../../workflows/connect';
 import { AccountStatusKey, AdAccountIdKey, AdNetworkKey, AutoTrackingKey } from '../../../workflows/search-attributes';
-import type { AdAccountRecord } from '../../db/models/ad-account';
+import { accountKeyOf, type AdAccountRecord } from '../../db/models/ad-account';
+import { retryOnDuplicateKey } from '../../db/upserts';
 import type { ApiContext } from '../context';
-import { notFound } from '../errors';
+import { ApiError, notFound } from '../errors';
+
+/**
+ * ACC-2/ACC-3: connects one account the connection reaches (the API's POST /api/accounts and the
+ * console's account picker); connecting twice answers the same account with `created: false`.
+ */
+export async function connectReachableAccount(ctx: ApiContext, connectionId: string, externalId: string): Promise<{ created: boolean; account: AdAccountRecord }> {
+  const connection = await ctx.db.models.Connection.findById(connectionId).lean();
+  if (!connection?.tokens) throw new ApiError(404, 'connection_not_found', 'No usable connection with that id; connect the network first.');
+  const reachable = await reachableAccounts(ctx, connection.network, connectionId);
+  const info = reachable.find((a) => a.externalId === externalId);
+  if (!info) throw new ApiError(422, 'account_not_reachable', 'The connection does not reach that ad account.', { externalId });
+
+  const id = accountKeyOf(connection.network, info.externalId);
+  const existing = await ctx.db.models.AdAccount.findById(id).lean<AdAccountRecord>();
+  if (existing && existing.status !== 'disconnected') {
+    await ensureAccountWorkflow(ctx, existing);
+    return { created: false, account: existing };
+  }
+  const now = new Date();
+  // Two first connections of one account at once: the loser updates the winner's record (issue 15 #13).
+  const account = (await retryOnDuplicateKey(() => ctx.db.models.AdAccount.findOneAndUpdate(
+    { _id: id },
+    {
+      $set: {
+        network: connection.network,
+        externalId: info.externalId,
+        name: info.name,
+        currency: info.currency ?? null,
+        timezone: info.timezone ?? null,
+        businessId: info.businessId ?? null,
+        connectionId,
+        status: 'active',
+        connectedAt: now,
+        disconnectedAt: null,
+        lastError: null,
+      },
+      $setOnInsert: { autoTracking: true, autoTrackingHistory: [{ enabled: true, at: now }] },
+    },
+    { upsert: true, new: true, lean: true },
+  ))) as AdAccountRecord;
+  await ensureAccountWorkflow(ctx, account);
+  return { created: true, account };
+}
+
+/**
+ * The accounts a connection reaches come from its connect workflow's result (kept in Temporal,
+ * encrypted), so the database never stores every account a token can see (ACC-3).
+ */
+export async function reachableAccounts(ctx: ApiContext, network: ConnectResult['network'], connectionId: string): Promise<ConnectResult['adAccounts']> {
+  try {
+    const result = (await ctx.temporal.workflow.getHandle(connectWorkflowId(network, connectionId)).result()) as ConnectResult;
+    return result.adAccounts;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) {
+      throw new ApiError(409, 'connection_stale', 'The connection is too old to list its accounts; connect the network again.');
+    }
+    throw error;
+  }
+}
+
+/** ACC-4 as an update: the caller gets the account with the new live state back. */
+export async function setAutoTracking(ctx: ApiContext, id: string, enabled: boolean) {
+  const account = await activeAccount(ctx, id);
+  try {
+    const live = await accountHandle(ctx, account).executeUpdate(setAutoTrackingUpdate, { args: [{ enabled }] });
+    return { ...presentAccount({ ...account, autoTracking: enabled }), live };
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) throw new ApiError(409, 'update_rejected', error.cause?.message ?? error.message);
+    throw workflowGone(error);
+  }
+}
+
+/** ACC-2: a new grant for an account parked in needs_reconnect; the workflow resumes where it was. */
+export async function reconnectAccount(ctx: ApiContext, id: string, connectionId: string): Promise<void> {
+  const account = await activeAccount(ctx, id);
+  const connection = await ctx.db.models.Connection.findById(connectionId).lean();
+  if (!connection?.tokens || connection.network !== account.network) {
+    throw new ApiError(422, 'connection_invalid', 'The connection does not exist or belongs to another network.');
+  }
+  const reachable = await reachableAccounts(ctx, connection.network, connectionId);
+  if (!reachable.some((a) => a.externalId === account.externalId)) {
+    throw new ApiError(422, 'account_not_reachable', 'The new connection does not reach this ad account.');
+  }
+  await signalOrGone(accountHandle(ctx, account).signal(reconnectSignal, { connectionId }));
+}
+
+/** ACC-6: stops the workflow, deletes the tokens, keeps the history; answers the account as stored after. */
+export async function disconnectAccount(ctx: ApiContext, id: string): Promise<AdAccountRecord> {
+  const account = await findAccount(ctx, id);
+  if (account.status !== 'disconnected') {
+    const handle = accountHandle(ctx, account);
+    try {
+      await handle.signal(disconnectSignal);
+      await handle.result();
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+  }
+  return findAccount(ctx, id);
+}
+
+/**
+ * LEAD-1: the account workflow owns the switch and runs the lead sync as its child; a disconnected
+ * account has no workflow, only the stored switch.
+ */
+export async function setLeadSync(ctx: ApiContext, id: string, enabled: boolean): Promise<AdAccountRecord> {
+  const account = await findAccount(ctx, id);
+  if (account.status === 'disconnected') {
+    if (enabled) throw new ApiError(409, 'account_disconnected', 'The account is disconnected; connect it again first.');
+    await retryOnDuplicateKey(() =>
+      ctx.db.models.LeadSyncAccount.updateOne({ _id: account._id }, { $set: { network: account.network, enabled, changedAt: new Date() } }, { upsert: true }),
+    );
+  } else {
+    await (await ensureAccountWorkflow(ctx, account)).executeUpdate(setLeadSyncUpdate, { args: [{ enabled }] });
+  }
+  return account;
+}
+
+export async function activeAccount(ctx: ApiContext, id: string): Promise<AdAccountRecord> {
+  const account = await findAccount(ctx, id);
+  if (account.status === 'disconnected') throw new ApiError(409, 'account_disconnected', 'The account is disconnected; connect it again first.');
+  return account;
+}
+
+export function workflowGone(error: unknown): unknown {
+  return error instanceof WorkflowNotFoundError ? notFound('The account workflow') : error;
+}
 
 /** Starts the account's workflow, or returns the running one: connecting twice is one workflow. */
 export async function ensureAccountWorkflow(ctx: ApiContext, account: Pick<AdAccountRecord, 'network' | 'externalId' | 'autoTracking'>): Promise<WorkflowHandle> {
@@ -77,4 +206,12 @@ export function presentAccount(account: AdAccountRecord) {
     lastError: account.lastError,
     workflowId: accountWorkflowId(account.network, account.externalId),
   };
+}
+
+export async function signalOrGone(sent: Promise<void>): Promise<void> {
+  try {
+    await sent;
+  } catch (error) {
+    throw workflowGone(error);
+  }
 }

@@ -3,7 +3,7 @@ import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@tempo
 import { Router } from 'express';
 import { z } from 'zod';
 import { connectWorkflowId } from '../../../workflows/account-definitions';
-import { connectWorkflow } from '../../../workflows/connect';
+import { connectWorkflow, type ConnectResult } from '../../../workflows/connect';
 import { NETWORKS } from '../../networks/types';
 import type { ApiContext } from '../context';
 import { ApiError, parseInput } from '../errors';
@@ -19,21 +19,25 @@ export const connectSchema = z.object({
 export function connectionRoutes(ctx: ApiContext): Router {
   const router = Router();
   router.post('/connections', async (req, res) => {
-    const input = parseInput(connectSchema, req.body);
-    const connectionId = randomUUID();
-    try {
-      const result = await ctx.temporal.workflow.execute(connectWorkflow, {
-        workflowId: connectWorkflowId(input.network, connectionId),
-        taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
-        args: [{ ...input, connectionId }],
-        workflowExecutionTimeout: '2 minutes',
-      });
-      res.status(201).json({ id: result.connectionId, network: result.network, adAccounts: result.adAccounts });
-    } catch (error) {
-      throw connectFailure(error);
-    }
+    const result = await exchangeAuthorizationCode(ctx, parseInput(connectSchema, req.body));
+    res.status(201).json({ id: result.connectionId, network: result.network, adAccounts: result.adAccounts });
   });
   return router;
+}
+
+/** The connect workflow for one authorization code (the API and the console's OAuth callback). */
+export async function exchangeAuthorizationCode(ctx: ApiContext, input: z.output<typeof connectSchema> & { codeVerifier?: string }): Promise<ConnectResult> {
+  const connectionId = randomUUID();
+  try {
+    return await ctx.temporal.workflow.execute(connectWorkflow, {
+      workflowId: connectWorkflowId(input.network, connectionId),
+      taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
+      args: [{ ...input, connectionId }],
+      workflowExecutionTimeout: '2 minutes',
+    });
+  } catch (error) {
+    throw connectFailure(error);
+  }
 }
 
 function connectFailure(error: unknown): unknown {

@@ -1,15 +1,13 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
-import { setLeadSyncUpdate } from '../../../workflows/account-definitions';
 import { leadSyncStateQuery, leadSyncWorkflowId, reconcileLeadsSignal, type LeadSyncLiveState } from '../../../workflows/lead-sync-definitions';
 import type { AdAccountRecord } from '../../db/models/ad-account';
 import type { LeadDoc } from '../../db/models/lead';
 import type { LeadFormSyncDoc, LeadSyncAccountDoc } from '../../db/models/lead-sync-state';
 import type { ApiContext } from '../context';
 import { ApiError, parseInput } from '../errors';
-import { ensureAccountWorkflow, findAccount } from './accounts-service';
-import { retryOnDuplicateKey } from '../../db/upserts';
+import { findAccount, setLeadSync } from './accounts-service';
 
 export const toggleSchema = z.object({ enabled: z.boolean() }).strict();
 export const reconcileSchema = z.object({ formId: z.string().min(1).max(64).optional() }).strict().default({});
@@ -84,15 +82,7 @@ export function leadRoutes(ctx: ApiContext): Router {
    */
   router.post('/accounts/:id/lead-sync', async (req, res) => {
     const { enabled } = parseInput(toggleSchema, req.body);
-    const account = await findAccount(ctx, req.params.id);
-    if (account.status === 'disconnected') {
-      if (enabled) throw new ApiError(409, 'account_disconnected', 'The account is disconnected; connect it again first.');
-      await retryOnDuplicateKey(() =>
-        models.LeadSyncAccount.updateOne({ _id: account._id }, { $set: { network: account.network, enabled, changedAt: new Date() } }, { upsert: true }),
-      );
-    } else {
-      await (await ensureAccountWorkflow(ctx, account)).executeUpdate(setLeadSyncUpdate, { args: [{ enabled }] });
-    }
+    const account = await setLeadSync(ctx, req.params.id, enabled);
     res.json(await present(account));
   });
 

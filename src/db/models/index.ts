@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { registerAd } from './ad';
+import { registerAdminSession, registerOAuthState } from './admin-session';
 import { registerAdAccount } from './ad-account';
 import { registerAdAudit } from './ad-audit';
 import { registerAdMetric } from './ad-metric';
@@ -25,6 +26,8 @@ import { registerWebSession } from './web-session';
 export function createModels(connection: Connection) {
   return {
     SmokeRun: registerSmokeRun(connection),
+    AdminSession: registerAdminSession(connection),
+    OAuthState: registerOAuthState(connection),
     Connection: registerConnection(connection),
     AdAccount: registerAdAccount(connection),
     Ad: registerAd(connection),

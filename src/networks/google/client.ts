@@ -75,8 +75,10 @@ export class GoogleAdsClient implements AdNetworkClient {
     this.http = new GoogleAdsHttp(options);
   }
 
-  async exchangeCode(input: { code: string; redirectUri: string }): Promise<TokenSet> {
-    return toTokenSet(await this.http.token<TokenResponse>({ grant_type: 'authorization_code', code: input.code, redirect_uri: input.redirectUri }));
+  async exchangeCode(input: { code: string; redirectUri: string; codeVerifier?: string }): Promise<TokenSet> {
+    const fields: Record<string, string> = { grant_type: 'authorization_code', code: input.code, redirect_uri: input.redirectUri };
+    if (input.codeVerifier) fields.code_verifier = input.codeVerifier;
+    return toTokenSet(await this.http.token<TokenResponse>(fields));
   }
 
   async refreshToken(tokens: TokenSet): Promise<TokenSet> {

@@ -8,6 +8,7 @@ import { GraphRouter } from './graph-router';
 import { endpointLabel, faultRenderer, graphHandler } from './http';
 import { insightsRoutes } from './insights';
 import { leadRoutes } from './leads';
+import { loginDialogRoutes } from './login-dialog';
 import { oauthRoutes } from './oauth-routes';
 import { readRoutes } from './read-routes';
 import type { FacebookState } from './state';
@@ -66,6 +67,8 @@ export function createFacebookSandbox(options: { app?: Partial<SandboxApp> } = {
   // req.path, which a router mounted at /_sandbox would have stripped by the time the response ends.
   sandbox.app.use(worldControlRoutes(state));
   sandbox.app.use(advertiserControlRoutes(state));
+  // The Login dialog lives on www.facebook.com in reality; here it shares the Graph host.
+  sandbox.app.use(loginDialogRoutes(state));
   sandbox.app.use(graphHandler(state, router, sandbox));
   sandbox.finish();
   return { app: sandbox.app, sandbox, state };

@@ -192,6 +192,8 @@ export interface AuthCode {
   redirectUri: string;
   used: boolean;
   expiresAt: number;
+  /** PKCE (S256) challenge of the authorization request, when it had one. */
+  codeChallenge?: string;
 }
 
 export interface WebhookDelivery {

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
+import { consentPage, redirectBack, textFields } from '../kit/consent';
 import type { AuthCode, Grant, GoogleWorld } from './world';
 
 /**
- * Google's OAuth 2.0 endpoints (reference §1.1): a consent stub, the token endpoint with the
+ * Google's OAuth 2.0 endpoints (reference §1.1): the consent screen, the token endpoint with the
  * authorization_code and refresh_token grants, and revocation. Errors use the OAuth shape
  * {"error": "...", "error_description": "..."}.
  */
@@ -62,19 +64,36 @@ export function revokeUser(world: GoogleWorld, user: string): number {
 export function oauthRouter(world: GoogleWorld, credentials: OAuthClientCredentials, defaultUser: () => string | undefined): Router {
   const router = express.Router();
 
-  // Consent stub: signs the user in and approves at once, as the real dialog would after a click.
+  // The consent screen (any seeded user can be picked; login_hint or the seeding user preselected), then
+  // Allow → `code`, Cancel → `error=access_denied`, both with the state, as Google's web-server flow does.
+  const authorization = (source: unknown, res: Response): Record<string, string> | undefined => {
+    const params = textFields(source);
+    if (!params.redirect_uri || !URL.canParse(params.redirect_uri) || params.response_type !== 'code') {
+      oauthError(res, 400, 'invalid_request', 'Missing redirect_uri or response_type=code.');
+      return undefined;
+    }
+    return params;
+  };
   router.get('/o/oauth2/v2/auth', (req, res) => {
-    const redirectUri = typeof req.query.redirect_uri === 'string' ? req.query.redirect_uri : '';
-    if (!redirectUri || req.query.response_type !== 'code') return oauthError(res, 400, 'invalid_request', 'Missing redirect_uri or response_type=code.');
-    const user = typeof req.query.login_hint === 'string' ? req.query.login_hint : defaultUser();
-    const customerIds = user ? world.users.get(user) : undefined;
-    if (!user || !customerIds) return oauthError(res, 400, 'access_denied', 'No such user in the sandbox.');
-    const code = issueCode(world, user, customerIds, redirectUri);
-    const target = new URL(redirectUri);
-    target.searchParams.set('code', code.code);
-    target.searchParams.set('scope', ADWORDS_SCOPE);
-    if (typeof req.query.state === 'string') target.searchParams.set('state', req.query.state);
-    res.redirect(302, target.toString());
+    const params = authorization(req.query, res);
+    if (!params) return;
+    const users = [...world.users.keys()];
+    const hinted = params.login_hint && world.users.has(params.login_hint) ? params.login_hint : undefined;
+    const user = hinted ?? defaultUser() ?? users[0];
+    const accounts = (user ? (world.users.get(user) ?? []) : []).map((id) => ({ id, name: world.customers.get(id)?.descriptiveName ?? id }));
+    res.type('html').send(consentPage({ network: 'Google', appName: 'adtrack', path: req.path, params, users, user, accounts, scopes: (params.scope ?? '').split(' ').filter(Boolean) }));
+  });
+  router.post('/o/oauth2/v2/auth', (req, res) => {
+    const params = authorization(req.body, res);
+    if (!params) return;
+    const customerIds = params.login_hint ? world.users.get(params.login_hint) : undefined;
+    if (params.decision !== 'allow' || !customerIds) return res.redirect(303, redirectBack(params.redirect_uri!, { error: 'access_denied' }, params.state));
+    const code = issueCode(world, params.login_hint!, customerIds, params.redirect_uri!);
+    if (params.code_challenge) {
+      if (params.code_challenge_method !== 'S256') return oauthError(res, 400, 'invalid_request', 'Only code_challenge_method=S256 is accepted.');
+      code.codeChallenge = params.code_challenge;
+    }
+    res.redirect(303, redirectBack(params.redirect_uri!, { code: code.code, scope: ADWORDS_SCOPE }, params.state));
   });
 
   const token = (req: Request, res: Response) => {
@@ -90,6 +109,10 @@ export function oauthRouter(world: GoogleWorld, credentials: OAuthClientCredenti
       // unconfirmed: Google's error_description texts.
       if (!code || code.used || code.expiresAt <= world.now()) return oauthError(res, 400, 'invalid_grant', code ? 'Bad Request' : 'Malformed auth code.');
       if (body.redirect_uri !== code.redirectUri) return oauthError(res, 400, 'redirect_uri_mismatch', 'Bad Request');
+      // unconfirmed: Google's error_description for a missing or wrong verifier.
+      if (code.codeChallenge && (!body.code_verifier || createHash('sha256').update(body.code_verifier).digest('base64url') !== code.codeChallenge)) {
+        return oauthError(res, 400, 'invalid_grant', body.code_verifier ? 'Invalid code verifier.' : 'Missing code verifier.');
+      }
       code.used = true;
       const refreshTtl = world.config.refreshTokenTtlSeconds;
       const grant: Grant = {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
+import { consentPage, redirectBack, textFields } from '../kit/consent';
 import { sendOAuthError } from './errors';
 import {
   ACCESS_TOKEN_SECONDS,
@@ -69,19 +70,34 @@ function tokenResponse(world: LinkedInWorld, token: TokenRecord) {
 export function oauthRouter(world: LinkedInWorld, app: AppCredentials): express.Router {
   const router = express.Router();
 
-  // Consent-dialog stub: consents at once as the member named by `login_hint` (default "demo").
-  router.get('/authorization', (req: Request, res: Response) => {
-    const redirectUri = typeof req.query.redirect_uri === 'string' ? req.query.redirect_uri : undefined;
-    if (req.query.client_id !== app.clientId || !redirectUri) {
-      return sendOAuthError(res, 400, 'invalid_request', 'Invalid client_id or missing redirect_uri');
+  // The consent dialog: any member can be picked (login_hint, else "demo", preselected). Allow → `code`;
+  // Cancel → `error=user_cancelled_authorize` (LinkedIn's documented refusal), both with the state.
+  const authorization = (source: unknown, res: Response): Record<string, string> | undefined => {
+    const params = textFields(source);
+    if (params.client_id !== app.clientId || !params.redirect_uri || !URL.canParse(params.redirect_uri)) {
+      sendOAuthError(res, 400, 'invalid_request', 'Invalid client_id or missing redirect_uri');
+      return undefined;
     }
-    const user = typeof req.query.login_hint === 'string' ? req.query.login_hint : 'demo';
-    const scopes = typeof req.query.scope === 'string' ? req.query.scope.split(/[ ,]+/).filter(Boolean) : undefined;
-    const code = issueCode(world, { user, redirectUri, ...(scopes ? { scopes } : {}) });
-    const target = new URL(redirectUri);
-    target.searchParams.set('code', code);
-    if (typeof req.query.state === 'string') target.searchParams.set('state', req.query.state);
-    res.redirect(302, target.toString());
+    return params;
+  };
+  router.get('/authorization', (req: Request, res: Response) => {
+    const params = authorization(req.query, res);
+    if (!params) return;
+    const users = [...new Set([...world.members.values()].map((m) => m.handle))];
+    const user = params.login_hint && users.includes(params.login_hint) ? params.login_hint : users.includes('demo') ? 'demo' : users[0];
+    const urn = user ? world.memberByHandle(user).urn : undefined;
+    const accounts = world.roles.filter((r) => r.memberUrn === urn).map((r) => ({ id: String(r.accountId), name: world.accounts.get(r.accountId)?.name ?? String(r.accountId) }));
+    res.type('html').send(consentPage({ network: 'LinkedIn', appName: 'adtrack', path: req.baseUrl + req.path, params, users, user, accounts, scopes: (params.scope ?? '').split(/[ ,]+/).filter(Boolean) }));
+  });
+  router.post('/authorization', (req: Request, res: Response) => {
+    const params = authorization(req.body, res);
+    if (!params) return;
+    if (params.decision !== 'allow' || !params.login_hint) {
+      return res.redirect(303, redirectBack(params.redirect_uri!, { error: 'user_cancelled_authorize', error_description: 'The user cancelled the authorization' }, params.state));
+    }
+    const scopes = params.scope ? params.scope.split(/[ ,]+/).filter(Boolean) : undefined;
+    const code = issueCode(world, { user: params.login_hint, redirectUri: params.redirect_uri!, ...(scopes ? { scopes } : {}) });
+    res.redirect(303, redirectBack(params.redirect_uri!, { code }, params.state));
   });
 
   router.post('/accessToken', (req: Request, res: Response) => {
