@@ -9,6 +9,8 @@ export interface ConnectInput {
   /** Single-use authorization code; encrypted in the history by the payload codec. */
   code: string;
   redirectUri: string;
+  /** PKCE verifier of the console's connect flow (Google); encrypted in the history like the code. */
+  codeVerifier?: string;
 }
 
 export interface ConnectResult {
