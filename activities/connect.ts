@@ -55,6 +55,9 @@ export function createConnectActivities(deps: TokenDeps) {
           throw codeSpent(input.network, `The exchange failed in transit (${error.code}).`);
         }
         const failure = await toActivityFailure(deps, input.connectionId, error);
+        // The network answered and refused the code: nothing was connected, so the mark goes too
+        // (a spent code in transit keeps it, to refuse a retried attempt above).
+        await deps.models.Connection.deleteOne({ _id: input.connectionId, tokens: null });
         if (failure instanceof ApplicationFailure && failure.type === FailureType.NetworkRejected) {
           throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: `The authorization code was rejected: ${failure.message}`, nonRetryable: true });
         }
