@@ -141,6 +141,7 @@ async function main(): Promise<void> {
   console.log(`
   adtrack is running
     API            http://localhost:${port}        (GET /readyz, /api/* with the admin token)
+    Console        http://localhost:${port}/admin  (sign in with the admin token; API reference at /docs)
     Temporal UI    ${externalTemporal ? '(external Temporal)' : 'http://localhost:8233'}
     Temporal gRPC  ${env.TEMPORAL_ADDRESS}
     MongoDB wire   ${externalMongo ? '(external database)' : 'mongodb://127.0.0.1:27017/adtrack'}
