@@ -1,10 +1,10 @@
 import { heartbeat } from '@temporalio/activity';
 import type { AnyBulkWriteOperation } from 'mongoose';
 import { bulkWriteInChunks } from '../src/db/bulk';
-import { isDuplicateKeyError } from '../src/db/errors';
 import { adKeyOf, type AdDoc } from '../src/db/models/ad';
 import type { AdAuditEntry } from '../src/db/models/ad-audit';
 import type { AdWriteIntent } from '../src/db/models/ad-write-journal';
+import { interruptedWrites, journalWrites } from './tracking-journal';
 import type { Models } from '../src/db/models';
 import {
   foldWrites,
@@ -264,37 +264,6 @@ async function storeOutcomes(
   // The audit trail first: an ad never shows a new status without the entry that explains it (TRK-12).
   await bulkWriteInChunks(models.AdAudit, auditOps, { ordered: false });
   await bulkWriteInChunks(models.Ad, adOps, { ordered: false });
-}
-
-/**
- * Journal entries of ads found tagged that we had not stored as tagged: the writes of an interrupted
- * attempt (see AdWriteIntent). Looked up only for such ads, so a sweep with nothing new reads nothing.
- */
-async function interruptedWrites(models: Models, network: Network, ads: AdRecord[], plans: AdTrackingPlan[], storedById: Map<string, AdDoc>): Promise<Map<string, AdWriteIntent>> {
-  const candidates = ads.filter((ad, index) => plans[index]!.trackingStatus === 'tracked' && storedById.get(ad.adId)?.trackingStatus !== 'tracked');
-  if (candidates.length === 0) return new Map();
-  const found = await models.AdWriteJournal.find({ _id: { $in: candidates.map((ad) => adKeyOf(network, ad.adId)) } }).lean();
-  return new Map(found.map((intent) => [intent._id, intent]));
-}
-
-/**
- * Journals the page's writes before they are sent (see AdWriteIntent); returns the journaled keys.
- * Inserts, the embedded database's fastest write; an entry an interrupted attempt left stays (the same
- * sweep's, or an older one the page removes when it is done).
- */
-async function journalWrites(models: Models, input: SweepPageInput, network: Network, ads: AdRecord[], plans: AdTrackingPlan[], now: Date): Promise<string[]> {
-  const intents = ads.flatMap((ad, index): AdWriteIntent[] => {
-    const plan = plans[index]!;
-    if (plan.writeKey === undefined) return [];
-    return [{ _id: adKeyOf(network, ad.adId), accountKey: input.accountKey, run: input.run, params: plan.appliedParams ?? {}, at: now }];
-  });
-  if (intents.length === 0) return [];
-  try {
-    await models.AdWriteJournal.insertMany(intents, { ordered: false });
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
-  }
-  return intents.map((intent) => intent._id);
 }
 
 function trackingSnapshot(ad: AdRecord): Record<string, unknown> {
