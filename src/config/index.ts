@@ -69,6 +69,11 @@ export const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('adtrack'),
   TEMPORAL_UI_URL: url.default('http://localhost:8233'),
+  /**
+   * The key in the Web UI's codec path (`/codec/ui/<key>/…`) where the UI's codec endpoint is set by
+   * hand (docker-compose); unset, it is derived from the admin token (the launcher computes it).
+   */
+  TEMPORAL_UI_CODEC_KEY: z.string().regex(/^[A-Za-z0-9_-]{32,256}$/, 'at least 32 characters of A-Z a-z 0-9 _ -').optional(),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// URI').default('mongodb://127.0.0.1:27017/adtrack'),
   /**
    * Which server MONGODB_URI reaches. `auto` asks the server at connect; FerretDB (the embedded

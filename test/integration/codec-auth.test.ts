@@ -93,4 +93,19 @@ describe('codec endpoint authorization (issue 15 #12)', () => {
     const wrong = await fetch(`${api.url}/codec/decode`, { method: 'POST', headers: { authorization: 'Bearer not-the-admin-token-at-all', 'content-type': 'application/json' }, body });
     expect(wrong.status).toBe(401);
   });
+
+  it('docker-compose: a configured TEMPORAL_UI_CODEC_KEY is the Web UI credential; the derived one then is not', async () => {
+    const key = 'compose-ui-codec-key-0123456789abcdef';
+    const composeApi = await startApi(stack, { config: { TEMPORAL_UI_CODEC_KEY: key } });
+    try {
+      const body = JSON.stringify(await encrypted());
+      const decode = (path: string) => fetch(`${composeApi.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const ok = await decode(`/codec/ui/${key}/decode`);
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toEqual(plain);
+      expect((await decode(new URL(uiCodecEndpoint(composeApi.url, stack.adminToken)).pathname + '/decode')).status).toBe(401);
+    } finally {
+      await composeApi.close();
+    }
+  });
 });

@@ -51,6 +51,8 @@ describe('config: one typed module, validated at start', () => {
     [{ ...valid, WORKER_MAX_CONCURRENT_ACTIVITIES: 'many' }, 'WORKER_MAX_CONCURRENT_ACTIVITIES'],
     [{ ...valid, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1' }, 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS'],
     [{ ...valid, TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+    [{ ...valid, TEMPORAL_UI_CODEC_KEY: 'too-short' }, 'TEMPORAL_UI_CODEC_KEY'],
+    [{ ...valid, TEMPORAL_UI_CODEC_KEY: 'has a space in it and is long enough 0123456789' }, 'TEMPORAL_UI_CODEC_KEY'],
     [{ ...valid, TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
     [{ ...valid, TRUST_PROXY: 'proxy.example.com' }, 'TRUST_PROXY'],
     [{ ...valid, METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],

@@ -64,8 +64,9 @@ describe('docker-compose.yml (OPS-4): kept correct without a Docker engine', () 
     expect(services.api!.ports).toContain('3000:3000');
   });
 
-  it('the UI decodes payloads through the API codec endpoint', () => {
-    expect(services['temporal-ui']!.environment!.TEMPORAL_CODEC_ENDPOINT).toBe('http://localhost:3000/codec');
+  it('the UI decodes payloads through the API codec endpoint, with the UI codec key the API is given too (issue 15 #12)', () => {
+    expect(services['temporal-ui']!.environment!.TEMPORAL_CODEC_ENDPOINT).toBe('http://localhost:3000/codec/ui/${TEMPORAL_UI_CODEC_KEY:?set TEMPORAL_UI_CODEC_KEY}');
+    expect(services.api!.environment!.TEMPORAL_UI_CODEC_KEY).toBe('${TEMPORAL_UI_CODEC_KEY:?set TEMPORAL_UI_CODEC_KEY}');
     expect(services['temporal-ui']!.environment!.TEMPORAL_ADDRESS).toBe('temporal:7233');
   });
 
@@ -90,7 +91,13 @@ describe('docker-compose.yml (OPS-4): kept correct without a Docker engine', () 
     const interpolated = Object.fromEntries(
       Object.entries(services[name]!.environment!).map(([key, value]) => [key, String(value).replace(/\$\{\w+(?::-([^}]*))?(?::\?[^}]*)?\}/g, (_m, fallback?: string) => fallback ?? '')]),
     );
-    const config = loadConfig({ ...interpolated, ADMIN_API_TOKEN: 'x'.repeat(24), ENCRYPTION_KEYS: `k:${Buffer.alloc(32).toString('base64')}`, METRICS_TOKEN: 'm'.repeat(24) });
+    const config = loadConfig({
+      ...interpolated,
+      ADMIN_API_TOKEN: 'x'.repeat(24),
+      ENCRYPTION_KEYS: `k:${Buffer.alloc(32).toString('base64')}`,
+      METRICS_TOKEN: 'm'.repeat(24),
+      TEMPORAL_UI_CODEC_KEY: 'u'.repeat(48),
+    });
     expect(config.DATABASE_FLAVOR).toBe('mongodb');
     const defaults = loadConfig({ ADMIN_API_TOKEN: 'x'.repeat(24), ENCRYPTION_KEYS: `k:${Buffer.alloc(32).toString('base64')}` });
     expect(config.WORKER_MAX_CACHED_WORKFLOWS).toBeGreaterThan(defaults.WORKER_MAX_CACHED_WORKFLOWS);

@@ -39,7 +39,7 @@ const unauthorized = () => new ApiError(401, 'unauthorized', 'The codec endpoint
 export function codecRoutes(ctx: ApiContext): Router {
   const router = Router();
   const uiOrigin = new URL(ctx.config.TEMPORAL_UI_URL).origin;
-  const uiKey = uiCodecKey(ctx.config.ADMIN_API_TOKEN);
+  const uiKey = ctx.config.TEMPORAL_UI_CODEC_KEY ?? uiCodecKey(ctx.config.ADMIN_API_TOKEN);
   const cors: RequestHandler = (req, res, next) => {
     res.setHeader('Vary', 'Origin');
     if (req.headers.origin === uiOrigin) {
