@@ -88,21 +88,29 @@ export interface ActivityEvent {
   pageView: boolean;
 }
 
+const SESSION_WRITE_ATTEMPTS = 5;
+
 /** Records activity in the visitor's session (opening a new one when the rules say so); returns the session id. */
 export async function recordSessionActivity(models: VisitorModels, visitorIn: VisitorDoc, event: ActivityEvent): Promise<{ sessionId: string; visitor: VisitorDoc }> {
   let visitor = visitorIn;
-  for (let attempt = 0; attempt < 5; attempt += 1) {
+  for (let attempt = 0; attempt < SESSION_WRITE_ATTEMPTS; attempt += 1) {
     const current: OpenSession | undefined = visitor.session
       ? { lastActivityAt: iso(visitor.session.lastActivityAt), source: visitor.session.source as OpenSession['source'] }
       : undefined;
     const decision = decideSession(current, { at: iso(event.at), url: event.rawUrl });
     const currentId = visitor.session?.id ?? null;
-    const guard = currentId === null ? { _id: visitor._id, session: null } : { _id: visitor._id, 'session.id': currentId };
+    // The last attempt writes without the guard: a burst of concurrent first beacons can keep every
+    // guarded write losing (FerretDB applies racing conditional updates as read-modify-write, so
+    // several "first" sessions replace each other), and the event belongs to the visitor all the same
+    // (issue 15 #14: these were 500s).
+    const lastAttempt = attempt === SESSION_WRITE_ATTEMPTS - 1;
+    const guard = lastAttempt ? { _id: visitor._id } : currentId === null ? { _id: visitor._id, session: null } : { _id: visitor._id, 'session.id': currentId };
 
     if (decision.kind === 'same_session' && visitor.session) {
       const lastActivityAt = new Date(decision.lastActivityAt);
       const updated = await models.Visitor.updateOne(guard, {
-        $set: { 'session.lastActivityAt': lastActivityAt, lastSeenAt: event.at },
+        // Unguarded, the whole session is written: a racing write may have put `session: null` back.
+        $set: { ...(lastAttempt ? { session: { ...visitor.session, lastActivityAt } } : { 'session.lastActivityAt': lastActivityAt }), lastSeenAt: event.at },
         ...(event.pageView ? { $inc: { pageViews: 1 } } : {}),
       });
       if (updated.matchedCount === 0) {
