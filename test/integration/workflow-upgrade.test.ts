@@ -5,10 +5,11 @@ import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createActivityDeps } from '../../src/temporal/activity-deps';
 import { createDataConverter } from '../../src/temporal/data-converter';
-import { createWorker, workerTuning, workflowBundleOptions } from '../../src/temporal/worker';
+import { workflowBundleOptions } from '../../src/temporal/worker';
 import { leadSyncStateQuery, leadSyncWorkflowId } from '../../workflows/lead-sync-definitions';
 import { Patches } from '../../workflows/patches';
 import { useSandboxes } from '../support/sandboxes';
+import { FIXTURE_KEYS_ENV, recordFixtureIfAsked, replay } from '../support/replay';
 import { eventually, startWorker, useStack, workflowBundle } from '../support/stack';
 import { connectAccount, connectNetwork, externalIdFor, getAccount, waitForSweeps } from '../support/tracking-helpers';
 
@@ -33,7 +34,10 @@ async function running(client: Client, externalId: string): Promise<string[]> {
 
 describe('workflow upgrade in flight', () => {
   const sandboxes = useSandboxes();
-  const stack = useStack({ env: () => ({ ...sandboxes.running.env, SWEEP_INTERVAL_SECONDS: '2', LEAD_POLL_INTERVAL_SECONDS: '2', LEAD_RECONCILE_INTERVAL_SECONDS: '3600' }) });
+  // The fixtures' key: these runs are the recordings of the patched paths (test/support/replay.ts).
+  const stack = useStack({
+    env: () => ({ ...sandboxes.running.env, SWEEP_INTERVAL_SECONDS: '2', LEAD_POLL_INTERVAL_SECONDS: '2', LEAD_RECONCILE_INTERVAL_SECONDS: '3600', ENCRYPTION_KEYS: FIXTURE_KEYS_ENV }),
+  });
   let upgraded: { worker: Worker; run: Promise<void> } | undefined;
   afterAll(async () => {
     if (!upgraded) return;
@@ -48,23 +52,15 @@ describe('workflow upgrade in flight', () => {
     stack.worker.shutdown();
     await eventually(async () => stack.worker.getState() === 'STOPPED', { timeoutMs: 20_000, what: 'the stack worker stopped' });
     const deps = createActivityDeps(stack.config, stack.db);
-    const released = await createWorker({
-      address: stack.config.TEMPORAL_ADDRESS,
-      namespace: stack.config.TEMPORAL_NAMESPACE,
-      taskQueue: stack.taskQueue,
-      encryptionKeys: stack.config.ENCRYPTION_KEYS,
-      deps,
-      tuning: workerTuning(stack.config),
-      workflowBundle: await releasedBundle(),
-    });
-    const releasedRun = released.worker.run();
+    const released = await startWorker(stack, deps, await releasedBundle());
+    const releasedRun = released.run();
     const seeded = await sandboxes.seed('facebook', { seed: 4081, accounts: 2, adsPerAccount: 6 });
     const connection = await connectNetwork(stack, sandboxes, 'facebook', seeded.user.handle);
     const old = await connectAccount(stack, connection.id, externalIdFor('facebook', seeded.accounts[0].id));
     await waitForSweeps(stack, old.id, 2);
 
     // The deploy: the released worker stops mid-run, today's code takes over the task queue.
-    released.worker.shutdown();
+    released.shutdown();
     await releasedRun;
     const worker = await startWorker(stack, deps);
     upgraded = { worker, run: worker.run() };
@@ -111,6 +107,7 @@ describe('workflow upgrade in flight', () => {
     const dataConverter = await createDataConverter(stack.config.ENCRYPTION_KEYS);
     // Today's code replays the mixed history; the released code cannot (the history really took the new path).
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter }, oldHistory, old.workflowId);
+    recordFixtureIfAsked('account', 'upgraded-mid-run-starts-then-stops-lead-sync', old.workflowId, oldHistory);
     await expect(
       Worker.runReplayHistory({ workflowBundle: await releasedBundle(), dataConverter }, oldHistory, old.workflowId),
     ).rejects.toThrow();
@@ -128,6 +125,11 @@ describe('workflow upgrade in flight', () => {
 
     expect((await stack.request('DELETE', `/api/accounts/${account.id}`)).status).toBe(200);
     await eventually(async () => (await running(stack.client, externalId)).length === 0, { timeoutMs: 30_000, what: 'nothing running after disconnect' });
+    for (const workflowId of both) {
+      const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
+      await replay(history, workflowId);
+      recordFixtureIfAsked(workflowId.split('/')[0] === 'leads' ? 'lead-sync' : 'account', 'owned-lead-sync-until-disconnect', workflowId, history);
+    }
     const leadSync = (await stack.request('GET', `/api/accounts/${account.id}/lead-sync`)).body;
     expect(leadSync).toMatchObject({ enabled: true, running: false });
 
@@ -166,5 +168,8 @@ describe('workflow upgrade in flight', () => {
     expect(resumed.parked).toBe(false);
     expect((await leads.describe()).searchAttributes?.AccountStatus?.[0]).toBe('active');
     expect((await getAccount(stack, account.id)).live?.status).toBe('active');
+    const history = await leads.fetchHistory();
+    await replay(history, leads.workflowId);
+    recordFixtureIfAsked('lead-sync', 'parked-on-revoked-token-resumed-by-reconnect', leads.workflowId, history);
   });
 });

@@ -132,9 +132,13 @@ export function useStack(options: { env?: () => Record<string, string>; deps?: (
 
 /**
  * A worker on the file's task queue with the real activities, as useStack starts one; tests that
- * stop a worker mid-run start its replacement with this.
+ * stop a worker mid-run start its replacement with this (or one running other workflow code).
  */
-export async function startWorker(stack: TestStack, deps: ActivityDeps = createActivityDeps(stack.config, stack.db)) {
+export async function startWorker(
+  stack: TestStack,
+  deps: ActivityDeps = createActivityDeps(stack.config, stack.db),
+  bundle?: Awaited<ReturnType<typeof workflowBundle>>,
+) {
   const { worker } = await createWorker({
     address: stack.config.TEMPORAL_ADDRESS,
     namespace: stack.config.TEMPORAL_NAMESPACE,
@@ -142,7 +146,7 @@ export async function startWorker(stack: TestStack, deps: ActivityDeps = createA
     encryptionKeys: stack.config.ENCRYPTION_KEYS,
     deps,
     tuning: workerTuning(stack.config),
-    workflowBundle: await workflowBundle(),
+    workflowBundle: bundle ?? (await workflowBundle()),
   });
   return worker;
 }
