@@ -26,6 +26,12 @@ const quiet = { log: () => undefined, trace: () => undefined, debug: () => undef
 
 const releasedBundle = () => bundleWorkflowCode({ ...workflowBundleOptions(), workflowsPath: RELEASED_WORKFLOWS, logger: quiet });
 
+/** The id a `patched()` marker records (core writes it as JSON, outside the payload codec). */
+function patchIdOf(event: temporal.api.history.v1.IHistoryEvent): string | undefined {
+  const data = event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+  return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id : undefined;
+}
+
 async function running(client: Client, externalId: string): Promise<string[]> {
   const ids: string[] = [];
   for await (const execution of client.workflow.list({ query: `AdAccountId="${externalId}" AND ExecutionStatus="Running"` })) ids.push(execution.workflowId);
@@ -84,7 +90,7 @@ describe('workflow upgrade in flight', () => {
     const freshMarker = freshEvents.findIndex((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED);
     expect(freshMarker).toBeGreaterThan(0);
     expect(freshMarker).toBeLessThan(freshEvents.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sweepAdsPage'));
-    expect(Patches.accountOwnsLeadSync).toBe('account-owns-lead-sync');
+    expect(patchIdOf(freshEvents[freshMarker]!)).toBe(Patches.accountOwnsLeadSync);
 
     // The upgraded old run still owns what it started: disconnect stops both of its processes.
     expect(await running(stack.client, old.externalId)).toEqual([leadsId, old.workflowId].sort());
@@ -104,6 +110,7 @@ describe('workflow upgrade in flight', () => {
     // ran (stopping the child), after the update handler — new code, no gate needed — started the child.
     expect(childStarted).toBeGreaterThan(0);
     expect(firstMarker).toBeGreaterThan(childStarted);
+    expect(patchIdOf(events[firstMarker]!)).toBe(Patches.accountOwnsLeadSync);
     const dataConverter = await createDataConverter(stack.config.ENCRYPTION_KEYS);
     // Today's code replays the mixed history; the released code cannot (the history really took the new path).
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter }, oldHistory, old.workflowId);
