@@ -63,7 +63,7 @@ export async function leadSyncWorkflow(input: LeadSyncInput): Promise<void> {
   wf.setHandler(stopLeadSyncSignal, () => void (pending.stop = true));
   wf.setHandler(resumeLeadSyncSignal, () => void (pending.resume = true));
   // OPS-1: an operator finds every process of an account with one query.
-  if (wf.patched(Patches.leadSyncOwnedByAccount)) publishAccountAttributes({ network, externalId, status: state.parked ? 'needs_reconnect' : 'active' });
+  if (wf.patched(Patches.leadSyncOwnedByAccount)) publishAccountAttributes({ network, externalId, status: 'active' });
 
   const hasWork = () => pending.wake || pending.stop || pending.reconcileForms.length > 0;
 
