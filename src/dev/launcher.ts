@@ -6,11 +6,13 @@ import { sandboxServiceEnv } from '../sandboxes';
 import { devServerSearchAttributeArgs } from '../temporal/search-attributes';
 import { runDemo } from './demo';
 import { loadOrCreateDevSecrets } from './dev-secrets';
-import { portIsOpen, startFerretDb, startTemporalDevServer, supervise, waitFor, type Supervised } from './processes';
+import { embeddedHandlerFrom, startEmbeddedDatabase } from './embedded-database';
+import { portIsOpen, startTemporalDevServer, supervise, waitFor, type Supervised } from './processes';
 import { ensureTools, PROJECT_ROOT } from './tools';
 
 /**
- * `npm start`: the whole stack on its embedded default, as supervised child processes — FerretDB,
+ * `npm start`: the whole stack on its embedded default, as supervised child processes — PostgreSQL and
+ * FerretDB,
  * the Temporal dev server with its Web UI, the network sandboxes, the worker and the API — each
  * awaited until healthy. Ctrl-C / SIGTERM stops them all, in reverse order, leaving nothing behind.
  */
@@ -69,8 +71,10 @@ async function main(): Promise<void> {
 
   const tools = await ensureTools(say, { temporal: !externalTemporal, ferretdb: !externalMongo });
   if (!externalMongo) {
-    say('starting FerretDB (MongoDB wire protocol, SQLite under .data/ferretdb)…');
-    watch(await startFerretDb({ binary: tools.ferretdb, port: 27017, dataDir: path.join(DATA_DIR, 'ferretdb'), logFile: path.join(LOG_DIR, 'ferretdb.log') }));
+    const handler = embeddedHandlerFrom(process.env);
+    say(`starting FerretDB (MongoDB wire protocol) on ${handler === 'postgresql' ? 'the embedded PostgreSQL under .data/postgres' : 'SQLite under .data/ferretdb'}…`);
+    const database = await startEmbeddedDatabase({ ferretdbBinary: tools.ferretdb, handler, port: 27017, dataDir: DATA_DIR, logDir: LOG_DIR });
+    database.processes.forEach(watch);
   }
   if (!externalTemporal) {
     say('starting the Temporal dev server (SQLite under .data/temporal.sqlite, Web UI on 8233)…');

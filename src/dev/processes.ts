@@ -44,7 +44,16 @@ export function supervise(
   name: string,
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; logFile?: string; onOutput?: (line: string) => void } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    logFile?: string;
+    onOutput?: (line: string) => void;
+    /** Runs the process as this user (PostgreSQL refuses to run as root). */
+    user?: { uid: number; gid: number };
+    /** The signal that asks the process to stop (PostgreSQL: SIGINT is its fast, clean shutdown). */
+    stopSignal?: NodeJS.Signals;
+  } = {},
 ): Supervised {
   const logStream = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const child = spawn(command, args, {
@@ -52,6 +61,7 @@ export function supervise(
     env: options.env ?? process.env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.user ?? {}),
   });
   const forward = (chunk: Buffer) => {
     logStream?.write(chunk);
@@ -84,7 +94,7 @@ export function supervise(
     exited,
     async stop(graceMs = 10_000) {
       if (exitedAlready) return;
-      signalGroup('SIGTERM');
+      signalGroup(options.stopSignal ?? 'SIGTERM');
       const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
@@ -137,24 +147,26 @@ export async function waitFor(what: string, check: () => Promise<boolean>, optio
   throw new Error(`${what}: not ready after ${Math.round((options.timeoutMs ?? 60_000) / 1000)} s`);
 }
 
+/** Where FerretDB keeps the data: SQLite files, or a PostgreSQL database (the embedded default, src/dev/postgres.ts). */
+export type FerretDbBackend = { handler: 'sqlite' } | { handler: 'postgresql'; url: string };
+
 export interface FerretDbOptions {
   binary: string;
   port: number;
   dataDir: string;
+  backend: FerretDbBackend;
   logFile?: string;
 }
 
 export async function startFerretDb(options: FerretDbOptions): Promise<Supervised & { uri: string }> {
-  const sqliteDir = path.join(options.dataDir, 'sqlite');
   const stateDir = path.join(options.dataDir, 'state');
-  fs.mkdirSync(sqliteDir, { recursive: true });
   fs.mkdirSync(stateDir, { recursive: true });
+  const backendArgs = options.backend.handler === 'postgresql' ? ['--handler=postgresql', `--postgresql-url=${options.backend.url}`] : sqliteArgs(options.dataDir);
   const proc = supervise(
     'ferretdb',
     options.binary,
     [
-      '--handler=sqlite',
-      `--sqlite-url=file:${sqliteDir}/`,
+      ...backendArgs,
       `--state-dir=${stateDir}`,
       `--listen-addr=127.0.0.1:${options.port}`,
       `--debug-addr=127.0.0.1:${await freePort()}`,
@@ -165,6 +177,12 @@ export async function startFerretDb(options: FerretDbOptions): Promise<Supervise
   );
   await waitFor('FerretDB', () => portIsOpen(options.port), { timeoutMs: 60_000, exited: proc.exited });
   return { ...proc, uri: `mongodb://127.0.0.1:${options.port}/` };
+}
+
+function sqliteArgs(dataDir: string): string[] {
+  const sqliteDir = path.join(dataDir, 'sqlite');
+  fs.mkdirSync(sqliteDir, { recursive: true });
+  return ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`];
 }
 
 export interface TemporalDevServerOptions {

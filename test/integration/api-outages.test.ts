@@ -28,7 +28,8 @@ describe('dependency outages answer 503 + Retry-After (issue 15 #11)', () => {
   beforeAll(async () => {
     const tools = await ensureTools(() => undefined, { temporal: false, ferretdb: true });
     ferretDir = fs.mkdtempSync(path.join(os.tmpdir(), 'adtrack-outage-'));
-    const started = await startFerretDb({ binary: tools.ferretdb, port: await freePort(), dataDir: ferretDir, logFile: path.join(ferretDir, 'ferretdb.log') });
+    // Its own FerretDB, on SQLite: the outage is of the wire server this API talks to, whatever the backend.
+    const started = await startFerretDb({ binary: tools.ferretdb, port: await freePort(), dataDir: ferretDir, backend: { handler: 'sqlite' }, logFile: path.join(ferretDir, 'ferretdb.log') });
     ferret = started;
     db = await connectDatabase(started.uri, { dbName: 'adtrack_outage', failFast: true });
     dbDownApi = await startApi(stack, { db });

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureTools } from '../../src/dev/tools';
-import { freePort, installOrphanGuard, startFerretDb, startTemporalDevServer, type Supervised } from '../../src/dev/processes';
+import { embeddedHandlerFrom, startEmbeddedDatabase } from '../../src/dev/embedded-database';
+import { freePort, installOrphanGuard, startTemporalDevServer, type Supervised } from '../../src/dev/processes';
 import { devServerSearchAttributeArgs } from '../../src/temporal/search-attributes';
 
 declare module 'vitest' {
@@ -17,13 +18,15 @@ declare module 'vitest' {
 }
 
 /**
- * One real Temporal dev server and one real FerretDB for the whole integration run, on free ports
- * with throw-away data folders. `TEMPORAL_ADDRESS` / `MONGODB_URI` point the run at existing ones.
+ * One real Temporal dev server and one real FerretDB (on the embedded PostgreSQL, initialised once per
+ * run) for the whole integration run, on free ports with throw-away data folders. `TEMPORAL_ADDRESS` / `MONGODB_URI` point the run at existing ones.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   installOrphanGuard();
   const started: Supervised[] = [];
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'adtrack-test-'));
+  // Run as root, PostgreSQL runs as another user, which must reach its data folder inside this one.
+  fs.chmodSync(dataDir, 0o755);
   const tools = await ensureTools((line) => console.log(line), {
     temporal: true,
     ferretdb: !process.env.MONGODB_URI,
@@ -48,14 +51,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   let mongoUri = process.env.MONGODB_URI;
   if (!mongoUri) {
-    const ferret = await startFerretDb({
-      binary: tools.ferretdb,
+    const database = await startEmbeddedDatabase({
+      ferretdbBinary: tools.ferretdb,
+      handler: embeddedHandlerFrom(process.env),
       port: await freePort(),
-      dataDir: path.join(dataDir, 'ferretdb'),
-      logFile: path.join(dataDir, 'ferretdb.log'),
+      dataDir,
+      logDir: dataDir,
+      throwaway: true,
     });
-    started.push(ferret);
-    mongoUri = ferret.uri;
+    started.push(...database.processes);
+    mongoUri = database.uri;
   }
 
   project.provide('temporalAddress', temporalAddress);
@@ -66,7 +71,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('seedDir', seedDir);
 
   return async () => {
-    await Promise.all(started.reverse().map((proc) => proc.stop()));
+    // In reverse, one at a time: FerretDB goes before the PostgreSQL it uses.
+    for (const proc of started.reverse()) await proc.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
 }
