@@ -1,6 +1,7 @@
 import { adKeyOf, type AdDoc } from '../src/db/models/ad';
 import type { AdWriteIntent } from '../src/db/models/ad-write-journal';
 import type { Models } from '../src/db/models';
+import { findByIds } from '../src/db/by-ids';
 import { isDuplicateKeyError } from '../src/db/errors';
 import type { AdTrackingPlan } from '../src/domain/tracking';
 import type { AdRecord, Network } from '../src/networks/types';
@@ -18,7 +19,7 @@ import type { SweepPageInput } from './tracking';
 export async function interruptedWrites(models: Models, network: Network, ads: AdRecord[], plans: AdTrackingPlan[], storedById: Map<string, AdDoc>): Promise<Map<string, AdWriteIntent>> {
   const candidates = ads.filter((ad, index) => plans[index]!.trackingStatus === 'tracked' && storedById.get(ad.adId)?.trackingStatus !== 'tracked');
   if (candidates.length === 0) return new Map();
-  const found = await models.AdWriteJournal.find({ _id: { $in: candidates.map((ad) => adKeyOf(network, ad.adId)) } }).lean();
+  const found = await findByIds(models.AdWriteJournal, candidates.map((ad) => adKeyOf(network, ad.adId)));
   return new Map(found.map((intent) => [intent._id, intent]));
 }
 

@@ -1,6 +1,7 @@
 import { heartbeat } from '@temporalio/activity';
 import type { AnyBulkWriteOperation } from 'mongoose';
 import { bulkWriteInChunks } from '../src/db/bulk';
+import { deleteByIds, findByIds } from '../src/db/by-ids';
 import { adKeyOf, type AdDoc } from '../src/db/models/ad';
 import type { AdAuditEntry } from '../src/db/models/ad-audit';
 import type { AdWriteIntent } from '../src/db/models/ad-write-journal';
@@ -72,7 +73,7 @@ export function createTrackingActivities(deps: TrackingDeps) {
         heartbeat({ listed: page.items.length });
         // Trust nothing from the network: only ads of this network, each id once.
         const ads = [...new Map(page.items.filter((ad) => ad.network === account.network && ad.adId).map((ad) => [ad.adId, ad])).values()];
-        const stored = await deps.models.Ad.find({ _id: { $in: ads.map((ad) => adKeyOf(ad.network, ad.adId)) } }).lean();
+        const stored = await findByIds(deps.models.Ad, ads.map((ad) => adKeyOf(ad.network, ad.adId)));
         const storedById = new Map(stored.map((doc) => [doc.adId, doc]));
         const context: AccountTrackingContext = {
           autoTracking: input.autoTracking ?? account.autoTracking,
@@ -99,7 +100,7 @@ export function createTrackingActivities(deps: TrackingDeps) {
         const writesByKey = new Map(writes.map((w) => [w.key, w]));
         await storeOutcomes(deps.models, input, account.network, ads, settled, storedById, writesByKey, results, interrupted, now, deps.trackingRetryBaseMs ?? RETRY_BASE_MS);
         const done = [...journaled, ...interrupted.keys()];
-        if (done.length > 0) await deps.models.AdWriteJournal.deleteMany({ _id: { $in: done } });
+        await deleteByIds(deps.models.AdWriteJournal, done);
 
         const statuses: Record<string, number> = {};
         for (const plan of settled) statuses[plan.trackingStatus] = (statuses[plan.trackingStatus] ?? 0) + 1;
