@@ -4,6 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AnyBulkWriteOperation } from 'mongoose';
 import { bulkWriteInChunks, insertRows } from '../src/db/bulk';
+import { findByIds } from '../src/db/by-ids';
 import { connectDatabase, type Database } from '../src/db/connection';
 import type { AdDoc } from '../src/db/models/ad';
 import { startEmbeddedDatabase, type EmbeddedHandler } from '../src/dev/embedded-database';
@@ -39,7 +40,7 @@ export interface AtomicityRow {
   rounds: number;
 }
 
-const OPERATIONS = ['countByStatus', 'updateById', 'pageRead', 'pageWrite', 'sweepBookkeeping'] as const;
+const OPERATIONS = ['countByStatus', 'updateById', 'pageReadIn', 'pageRead', 'pageWrite', 'sweepBookkeeping'] as const;
 type Operation = (typeof OPERATIONS)[number];
 
 const ACCOUNTS = 10;
@@ -127,7 +128,9 @@ async function measureAt(db: Database, size: number): Promise<Pick<EmbeddedDbRow
   const ops: Record<Operation, () => Promise<unknown>> = {
     countByStatus: () => Ad.countDocuments({ accountKey: accountKey(target), trackingStatus: 'tracked' }),
     updateById: () => Ad.updateOne({ _id: adKey(target, round % perAccount) }, { $set: { lastCheckedAt: new Date() } }),
-    pageRead: () => Ad.find({ _id: { $in: page(round * PAGE) } }).lean(),
+    // A page of stored ads as one `$in`, and as the sweep reads it (src/db/by-ids.ts).
+    pageReadIn: () => Ad.find({ _id: { $in: page(round * PAGE) } }).lean(),
+    pageRead: () => findByIds(Ad, page(round * PAGE)),
     pageWrite: () => {
       const writes: AnyBulkWriteOperation<AdDoc>[] = page(round * PAGE).map((id) => ({
         updateOne: { filter: { _id: id }, update: { $set: { lastCheckedAt: new Date(), trackingStatus: 'tracked' } }, upsert: true },
