@@ -10,7 +10,7 @@ export const seedRequestSchema = z
   .object({
     seed: z.number().int().min(0).default(1),
     accounts: z.number().int().min(1).max(50).default(2),
-    adsPerAccount: z.number().int().min(0).max(5000).default(12),
+    adsPerAccount: z.number().int().min(0).max(20_000).default(12),
     landingBaseUrl: z.url().default('http://127.0.0.1:4567'),
     user: z.string().min(1).default(DEFAULT_USER),
   })
