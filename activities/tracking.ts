@@ -66,7 +66,10 @@ export function createTrackingActivities(deps: TrackingDeps) {
       const template = await deps.models.TrackingTemplate.findById(account.network).lean();
       return withAccessToken(deps, account.connectionId, async (accessToken, client) => {
         const page = await client.listAds(accessToken, account.externalId, {
-          scope: 'deliverable',
+          // Every ad, not only deliverable ones: paused, disapproved and "with issues" ads are listed and
+          // named in reports with their state (issue 15 item 4), and their own URL keys still count for
+          // the campaign template (campaign-keys.ts). planAdTracking never writes to them.
+          scope: 'all',
           ...(input.cursor ? { cursor: input.cursor } : {}),
           ...(input.updatedSince ? { updatedSince: input.updatedSince } : {}),
           pageSize: client.limits.adsPageSizeMax,
@@ -233,6 +236,7 @@ async function storeOutcomes(
             adGroup: ad.adGroup,
             landingUrl: ad.landingUrl,
             format: 'format' in ad.tracking ? ad.tracking.format : ad.tracking.channelType,
+            placements: ad.tracking.network === 'facebook' ? (ad.tracking.placements ?? []) : [],
             trackingStatus: plan.trackingStatus,
             reason: plan.reason ? { code: plan.reason.code, message: plan.reason.message, retryable: plan.reason.retryable } : null,
             engagementCapped: plan.nextState.engagementCapped,
