@@ -8,6 +8,7 @@ import type { AdWriteIntent } from '../src/db/models/ad-write-journal';
 import { interruptedWrites, journalWrites } from './tracking-journal';
 import type { Models } from '../src/db/models';
 import {
+  campaignOwnKeys,
   foldWrites,
   landingUrlToProbe,
   planAdTracking,
@@ -15,6 +16,7 @@ import {
   type AccountTrackingContext,
   type AdTrackingPlan,
   type LandingCheck,
+  type OwnKeys,
   type TrackingReason,
 } from '../src/domain/tracking';
 import type { LandingChecker } from '../src/landing/landing-checker';
@@ -65,7 +67,10 @@ export function createTrackingActivities(deps: TrackingDeps) {
       const template = await deps.models.TrackingTemplate.findById(account.network).lean();
       return withAccessToken(deps, account.connectionId, async (accessToken, client) => {
         const page = await client.listAds(accessToken, account.externalId, {
-          scope: 'deliverable',
+          // Every ad, not only deliverable ones: paused, disapproved and "with issues" ads are listed and
+          // named in reports with their state (issue 15 item 4), and their own URL keys still count for
+          // the campaign template (campaign-keys.ts). planAdTracking never writes to them.
+          scope: 'all',
           ...(input.cursor ? { cursor: input.cursor } : {}),
           ...(input.updatedSince ? { updatedSince: input.updatedSince } : {}),
           pageSize: client.limits.adsPageSizeMax,
@@ -80,6 +85,7 @@ export function createTrackingActivities(deps: TrackingDeps) {
           isFirstSweep: input.isFirstSweep,
           engagementCapOverrides: stored.filter((doc) => doc.engagementCapOverride).map((doc) => doc.adId),
           linkedInCreativeToken: deps.linkedInCreativeToken,
+          campaignOwnKeys: await campaignOwnKeysOf(deps.models, input.accountKey, ads),
           ...(deps.ownShortenerDomain ? { ownShortenerDomain: deps.ownShortenerDomain } : {}),
           ...(template ? { templateOverride: { ...(template.utmSource ? { utmSource: template.utmSource } : {}), ...(template.utmMedium ? { utmMedium: template.utmMedium } : {}) } } : {}),
         };
@@ -142,6 +148,19 @@ function countSweepPage(network: Network, statuses: Record<string, number>, resu
     trackingWrites.inc({ network, outcome: result.ok ? 'applied' : 'failed' });
     if (result.error?.kind === 'rate_limited') networkRateLimited.inc({ network });
   }
+}
+
+/**
+ * Issue 15 item 1: the keys every ad of the page's campaigns sets itself — the page's ads as listed
+ * now, their siblings as stored by earlier pages and sweeps (an incremental sweep lists only changed
+ * ads). Facebook tags per ad and needs none of this.
+ */
+async function campaignOwnKeysOf(models: Models, accountKey: string, ads: AdRecord[]): Promise<Map<string, OwnKeys>> {
+  const campaignIds = [...new Set(ads.filter((ad) => ad.network !== 'facebook').map((ad) => ad.campaign.id))];
+  if (campaignIds.length === 0) return new Map();
+  const siblings = await models.Ad.find({ accountKey, 'campaign.id': { $in: campaignIds } }, { adId: 1, name: 1, landingUrl: 1, status: 1, campaign: 1 }).lean<AdDoc[]>();
+  const toCampaignAd = (ad: Pick<AdRecord, 'adId' | 'name' | 'landingUrl' | 'status' | 'campaign'>) => ({ campaignId: ad.campaign.id, adId: ad.adId, name: ad.name, landingUrl: ad.landingUrl, status: ad.status });
+  return campaignOwnKeys([...ads.map(toCampaignAd), ...siblings.map(toCampaignAd)]);
 }
 
 function storedStateOf(doc: AdDoc | undefined) {
@@ -218,6 +237,7 @@ async function storeOutcomes(
             adGroup: ad.adGroup,
             landingUrl: ad.landingUrl,
             format: 'format' in ad.tracking ? ad.tracking.format : ad.tracking.channelType,
+            placements: ad.tracking.network === 'facebook' ? (ad.tracking.placements ?? []) : [],
             trackingStatus: plan.trackingStatus,
             reason: plan.reason ? { code: plan.reason.code, message: plan.reason.message, retryable: plan.reason.retryable } : null,
             engagementCapped: plan.nextState.engagementCapped,

@@ -47,6 +47,11 @@ export interface FacebookAdTracking {
   isLeadAd: boolean;
   /** Post engagements (reactions + comments + shares) of the ad's post; TRK-4. */
   engagements: number;
+  /**
+   * The ad set's `targeting.publisher_platforms` (facebook, instagram, messenger, audience_network);
+   * absent when the ad set leaves placements to Meta (automatic placements).
+   */
+  placements?: string[];
 }
 
 export interface CustomParameter {

@@ -71,6 +71,7 @@ describe('ACC-1 Facebook (incl. Instagram placements) auto-tracking end to end',
       { kind: 'instagram_link', landingUrl: `${landing}/p/insta?utm_campaign=advertiser-own` },
       { kind: 'link', landingUrl: 'https://bit.ly/3xYz9' },
       { kind: 'link', landingUrl: `${landing}/p/spring#offer`, status: 'PENDING_REVIEW' },
+      { kind: 'link', landingUrl: `${landing}/p/refused`, status: 'DISAPPROVED' },
     ]) {
       await fb().post('/_sandbox/ads', { accountId, status: 'ACTIVE', ...ad });
     }
@@ -132,11 +133,28 @@ describe('ACC-1 Facebook (incl. Instagram placements) auto-tracking end to end',
       expect(q.get('hsa_ver')).toBe('3');
       if (ad.kind === 'lead') expect(q.get('hsa_la')).toBe('true');
     }
-    // Not deliverable (paused, with issues) → never listed, never touched.
-    for (const ad of ads.filter((a) => !DELIVERABLE.includes(a.effectiveStatus))) {
-      expect(apiAds.has(ad.id)).toBe(false);
+    // Issue 15 item 4: not deliverable (paused, disapproved, with issues) → listed with their state, never touched.
+    const notDeliverable = ads.filter((a) => !DELIVERABLE.includes(a.effectiveStatus));
+    for (const status of ['PAUSED', 'WITH_ISSUES', 'DISAPPROVED']) expect(notDeliverable.map((a) => a.effectiveStatus)).toContain(status);
+    for (const ad of notDeliverable) {
+      expect(apiAds.get(ad.id), ad.id).toMatchObject({ trackingStatus: 'excluded', networkStatus: ad.effectiveStatus, error: { code: 'NOT_DELIVERABLE' }, appliedParams: {} });
+      expect(apiAds.get(ad.id)!.error!.message).toContain(ad.effectiveStatus);
       expect(ad.urlTags).toBe(seededUrlTags(seeded, ad.id));
     }
+    expect(apiAds.get(notDeliverable.find((a) => a.effectiveStatus === 'DISAPPROVED')!.id)!.status).toBe('disapproved');
+    expect(apiAds.get(notDeliverable.find((a) => a.effectiveStatus === 'PAUSED')!.id)!.status).toBe('paused');
+  });
+
+  it('issue15-4 Instagram placements are visible in the API: every ad lists its ad set’s publisher platforms', async () => {
+    const accountId = seeded.accounts[0].id;
+    const state = await fb().get('/_sandbox/state');
+    const platforms = new Map((state.adsets as { id: string; publisherPlatforms: string[] }[]).map((s) => [s.id, s.publisherPlatforms]));
+    const apiAds = new Map((await listAds(stack, `facebook:${accountId}`)).map((ad) => [ad.adId, ad]));
+    const ads = await sandboxAds(accountId);
+    for (const ad of ads) expect(apiAds.get(ad.id)?.placements, `ad ${ad.id} (${ad.kind})`).toEqual(platforms.get(ad.adsetId));
+    const instagram = ads.filter((ad) => ad.kind === 'instagram_link');
+    expect(instagram.length).toBeGreaterThan(0);
+    for (const ad of instagram) expect(apiAds.get(ad.id)).toMatchObject({ format: 'link', placements: ['instagram'] });
   });
 
   it('TRK-3/TRK-11/REP-1 untrackable ads carry reason codes and messages, get no tags, and still get metrics', async () => {
@@ -166,6 +184,24 @@ describe('ACC-1 Facebook (incl. Instagram placements) auto-tracking end to end',
       expect(rows.length, `metrics of ${ad.id} (${ad.trackingStatus})`).toBeGreaterThan(0);
       expect(rows[0]).toMatchObject({ accountKey, impressions: expect.any(Number), clicks: expect.any(Number), spend: expect.any(Number), conversions: expect.any(Number) });
     }
+  });
+
+  it('REP-1 issue15-4 the report names paused, disapproved and with-issues ads with their state: no row is a raw id with status unknown', async () => {
+    const accountId = seeded.accounts[0].id;
+    const accountKey = `facebook:${accountId}`;
+    await eventually(async () => (await stack.request('GET', `/api/accounts/${accountKey}`)).body.live?.lastMetricsSyncAt, { what: 'the first metrics sync' });
+    const withMetrics = new Set(await stack.db.models.AdMetric.distinct('adKey', { accountKey }));
+    const notDeliverable = (await sandboxAds(accountId)).filter((ad) => !DELIVERABLE.includes(ad.effectiveStatus) && withMetrics.has(`facebook:${ad.id}`));
+    expect(notDeliverable.map((ad) => ad.effectiveStatus)).toEqual(expect.arrayContaining(['PAUSED', 'WITH_ISSUES', 'DISAPPROVED']));
+    const names = new Map((await listAds(stack, accountKey)).map((ad) => [ad.adId, ad.name]));
+    const res = await stack.request('GET', `/api/reports/ads?accountId=${encodeURIComponent(accountKey)}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const rows = new Map((res.body.rows as { adId: string; name: string; trackingStatus: string; status: string; networkStatus: string }[]).map((row) => [row.adId, row]));
+    for (const ad of notDeliverable) {
+      expect(names.get(ad.id)).toBeTruthy();
+      expect(rows.get(ad.id), ad.id).toMatchObject({ name: names.get(ad.id), trackingStatus: 'excluded', networkStatus: ad.effectiveStatus });
+    }
+    expect([...rows.values()].filter((row) => row.trackingStatus === 'unknown')).toEqual([]);
   });
 
   it('TRK-4 an ad with 20+ engagements at first connection is left alone until an admin adds tracking', async () => {

@@ -37,7 +37,9 @@ describe('ACC-1 Google Ads auto-tracking end to end', () => {
   let accountKey: string;
   /** A second account with no account-level template: TRK-5 defaults apply there. */
   let plainCustomerId: string;
-  const made = {} as Record<'plain' | 'advertiserTemplate' | 'trackerTemplate' | 'adLevel' | 'adGroupLevel' | 'video', string>;
+  const made = {} as Record<'plain' | 'advertiserTemplate' | 'trackerTemplate' | 'adLevel' | 'adGroupLevel' | 'video' | 'mixedOwn' | 'mixedPlain' | 'mixedPaused' | 'plainAccount', string>;
+  const create = async (body: Record<string, unknown>) => (await g().post('/_sandbox/ads', { accountId: customerId, approved: true, ...body })).ad.id as string;
+  const campaignOf = (adId: string) => world().ads.get(adId)!.campaignId;
 
   /** What TRK-6 says about a deliverable ad, from the sandbox's world (independent of the planner). */
   function expectedOutcome(adId: string): string {
@@ -63,6 +65,13 @@ describe('ACC-1 Google Ads auto-tracking end to end', () => {
     );
   };
   const adsOfAccount = (id = customerId) => [...world().ads.values()].filter((ad) => ad.customerId === id);
+  /** Issue 15 item 1: the keys the campaign's ads (any that may still serve) set in their own final URLs. */
+  const ownKeysOfCampaign = (campaignId: string) =>
+    new Set(
+      [...world().ads.values()]
+        .filter((ad) => ad.campaignId === campaignId && ad.status !== 'REMOVED' && world().adGroups.get(ad.adGroupId)!.status !== 'REMOVED')
+        .flatMap((ad) => [...new URL(ad.finalUrls[0]!).searchParams.keys()]),
+    );
 
   beforeAll(async () => {
     seeded = await sandboxes.seed('google', { seed: 3005, accounts: 2, adsPerAccount: 12 });
@@ -71,7 +80,6 @@ describe('ACC-1 Google Ads auto-tracking end to end', () => {
     accountKey = `google:${customerId}`;
     const landing = sandboxes.running.urls.landing;
     const inAccount = (ids: string[]) => ids.find((id) => world().campaigns.get(id)?.customerId === customerId)!;
-    const create = async (body: Record<string, unknown>) => (await g().post('/_sandbox/ads', { accountId: customerId, approved: true, ...body })).ad.id as string;
     // Situations the seed's cycles leave out or hide behind URL problems.
     made.plain = await create({ kind: 'search', landingUrl: `${landing}/p/plain-search` });
     made.advertiserTemplate = await create({ campaignId: inAccount(seeded.scenarios.advertiserTemplateCampaignIds), landingUrl: `${landing}/p/advertiser-template` });
@@ -80,12 +88,16 @@ describe('ACC-1 Google Ads auto-tracking end to end', () => {
     const adGroupTemplated = seeded.scenarios.adGroupTemplateAdIds.map((id: string) => world().ads.get(id)!).find((ad: { customerId: string }) => ad.customerId === customerId);
     made.adGroupLevel = await create({ campaignId: adGroupTemplated.campaignId, landingUrl: `${landing}/p/ad-group-level` });
     made.video = await create({ kind: 'video', landingUrl: `${landing}/p/video` });
+    // Issue 15 item 1: one campaign mixing an ad with its own UTMs, a plain ad and a paused ad with its own utm_term.
+    made.mixedOwn = await create({ kind: 'search', landingUrl: `${landing}/p/mixed-own?utm_source=newsletter&utm_medium=email` });
+    made.mixedPlain = await create({ campaignId: campaignOf(made.mixedOwn), landingUrl: `${landing}/p/mixed-plain` });
+    made.mixedPaused = await create({ campaignId: campaignOf(made.mixedOwn), landingUrl: `${landing}/p/mixed-paused?utm_term=spring`, status: 'PAUSED' });
     const connection = await connectNetwork(stack, sandboxes, 'google', seeded.user);
     expect(connection.adAccounts.map((a) => a.externalId)).toContain(customerId);
     // ACC-2: the refresh token and access tokens are sealed.
     const stored = JSON.stringify(await stack.db.models.Connection.findById(connection.id).lean());
     for (const secret of issuedSecrets(sandboxes, 'google')) expect(stored).not.toContain(secret);
-    await g().post('/_sandbox/ads', { accountId: plainCustomerId, approved: true, kind: 'search', landingUrl: `${landing}/p/plain-account` });
+    made.plainAccount = await create({ accountId: plainCustomerId, kind: 'search', landingUrl: `${landing}/p/plain-account` });
     await connectAccount(stack, connection.id, customerId);
     await connectAccount(stack, connection.id, plainCustomerId);
     await waitForSweeps(stack, accountKey, 1);
@@ -109,22 +121,23 @@ describe('ACC-1 Google Ads auto-tracking end to end', () => {
 
         const click = await clickAd(sandboxes, 'google', ad.id);
         const q = click.searchParams;
-        // The campaign template serves every ad of the campaign, so a key the advertiser put in one ad's
-        // own final URL can come twice; the advertiser's value comes first (it is what analytics reads).
-        // Any other key, and every template key not in the final URL, comes exactly once.
+        // Issue 15 item 1: no key twice in any click. The campaign template serves every ad of the
+        // campaign, so it leaves out the keys any of them sets in its own final URL; every ad of such a
+        // campaign says so. Keys an ad sets itself come once, with its own value.
+        expectNoDuplicateKeys(click.search, `click on ad ${ad.id}`);
         const own = new URL(ad.finalUrls[0]!).searchParams;
-        for (const [key, count] of Object.entries(keyCounts(click.search))) {
-          if (count > 1) expect(own.has(key), `${key} twice on ad ${ad.id} → ${click.href}`).toBe(true);
-        }
-        for (const key of TEMPLATE_KEYS) expect(keyCounts(click.search)[key], `${key} on ad ${ad.id} → ${click.href}`).toBe(own.has(key) ? 2 : 1);
+        const isAdvertiserCampaign = campaign.id === world().ads.get(made.advertiserTemplate)!.campaignId;
+        const advertiserKeys = new URLSearchParams(isAdvertiserCampaign ? SEEDED_ADVERTISER_QUERY : '');
+        const accountKeys = new URLSearchParams(isAdvertiserCampaign ? '' : templateQuery(accountTemplate));
+        const heldBack = ownKeysOfCampaign(campaign.id);
+        const leftOut = [...heldBack].filter((key) => (TEMPLATE_KEYS.includes(key) || accountKeys.has(key)) && !advertiserKeys.has(key));
+        for (const key of TEMPLATE_KEYS) expect(keyCounts(click.search)[key] ?? 0, `${key} on ad ${ad.id} → ${click.href}`).toBe(own.has(key) || !leftOut.includes(key) ? 1 : 0);
         for (const [key, value] of own) expect(q.get(key)).toBe(value);
+        expect(apiAds.get(ad.id)?.error?.code ?? null, `note on ad ${ad.id}`).toBe(leftOut.length > 0 ? 'TEMPLATE_KEYS_LEFT_OUT' : null);
         // Advertiser parameters (final URL, campaign template, account template) are kept, never overwritten.
-        const advertiser = new URLSearchParams([
-          ...new URL(ad.finalUrls[0]!).searchParams,
-          ...new URLSearchParams(templateQuery(campaign.id === world().ads.get(made.advertiserTemplate)!.campaignId ? SEEDED_ADVERTISER_QUERY : accountTemplate)),
-        ]);
-        expect(q.get('utm_source'), `ad ${ad.id}`).toBe(advertiser.get('utm_source') ?? 'adwords');
-        expect(q.get('utm_medium'), `ad ${ad.id}`).toBe(advertiser.get('utm_medium') ?? 'ppc');
+        const expectedValue = (key: string, ours: string) => own.get(key) ?? advertiserKeys.get(key) ?? (heldBack.has(key) ? null : (accountKeys.get(key) ?? ours));
+        expect(q.get('utm_source'), `ad ${ad.id}`).toBe(expectedValue('utm_source', 'adwords'));
+        expect(q.get('utm_medium'), `ad ${ad.id}`).toBe(expectedValue('utm_medium', 'ppc'));
         expect(q.get('utm_campaign')).toBe(campaign.name);
         expect(q.get('hsa_cam')).toBe(campaign.id);
         expect(q.get('hsa_grp')).toBe(ad.adGroupId);
@@ -133,7 +146,7 @@ describe('ACC-1 Google Ads auto-tracking end to end', () => {
         expect(q.get('hsa_net')).toBe('adwords');
         expect(q.get('hsa_ver')).toBe('3');
         expect(q.get('hsa_src')).toMatch(/^[a-z]+$/);
-        expect(q.get('utm_term')).toBe(q.get('hsa_kw'));
+        if (!leftOut.includes('utm_term')) expect(q.get('utm_term')).toBe(q.get('hsa_kw'));
         if (campaign.kind === 'search') {
           expect(q.get('hsa_kw')).not.toBe('');
           expect(['e', 'p', 'b']).toContain(q.get('hsa_mt'));
@@ -214,5 +227,30 @@ describe('ACC-1 Google Ads auto-tracking end to end', () => {
     expectNoDuplicateKeys(click.search, 're-added');
     expectNoDuplicateKeys(templateQuery(campaign.trackingUrlTemplate!), 'template after the repair');
     await eventually(async () => (await getAd(stack, `google:${target}`)).audit.filter((e) => e.action === 'applied').length === 2, { what: 'the repair in the audit trail' });
+  });
+
+  it('TRK-5 issue15-1 a campaign mixing own-UTM and plain ads: no key twice in any click, and each ad says what was left out', async () => {
+    const ads = new Map((await listAds(stack, accountKey)).map((ad) => [ad.adId, ad]));
+    for (const adId of [made.mixedOwn, made.mixedPlain, made.mixedPaused]) expectNoDuplicateKeys((await clickAd(sandboxes, 'google', adId)).search, `click on ad ${adId}`);
+    const own = (await clickAd(sandboxes, 'google', made.mixedOwn)).searchParams;
+    expect([own.get('utm_source'), own.get('utm_medium'), own.get('hsa_ad')]).toEqual(['newsletter', 'email', made.mixedOwn]);
+    const plain = (await clickAd(sandboxes, 'google', made.mixedPlain)).searchParams;
+    for (const key of ['utm_source', 'utm_medium', 'utm_term']) expect(plain.has(key), key).toBe(false);
+    expect([plain.get('hsa_ad'), plain.get('hsa_net'), plain.get('utm_campaign')]).toEqual([made.mixedPlain, 'adwords', world().campaigns.get(campaignOf(made.mixedPlain))!.name]);
+    for (const adId of [made.mixedOwn, made.mixedPlain]) {
+      expect(ads.get(adId)).toMatchObject({ trackingStatus: 'tracked', error: { code: 'TEMPLATE_KEYS_LEFT_OUT' } });
+      expect(ads.get(adId)!.error!.message).toMatch(/utm_source, utm_medium/);
+      expect(ads.get(adId)!.error!.message).toContain(made.mixedPaused);
+    }
+
+    // An ad with its own utm_source joins a campaign we tagged earlier: our utm_source comes off again.
+    const tagged = world().campaigns.get(campaignOf(made.plainAccount))!;
+    expect(templateQuery(tagged.trackingUrlTemplate!)).toContain('utm_source=adwords');
+    const late = await create({ accountId: plainCustomerId, campaignId: tagged.id, landingUrl: `${sandboxes.running.urls.landing}/p/late?utm_source=newsletter` });
+    await sweepNow(stack, `google:${plainCustomerId}`, { full: true });
+    await eventually(async () => !templateQuery(tagged.trackingUrlTemplate ?? '').includes('utm_source='), { what: 'our utm_source taken off the campaign template' });
+    for (const adId of [late, made.plainAccount]) expectNoDuplicateKeys((await clickAd(sandboxes, 'google', adId)).search, `click on ad ${adId}`);
+    expect((await clickAd(sandboxes, 'google', late)).searchParams.get('utm_source')).toBe('newsletter');
+    await eventually(async () => (await getAd(stack, `google:${made.plainAccount}`)).error?.code === 'TEMPLATE_KEYS_LEFT_OUT', { what: 'the note on the tagged sibling' });
   });
 });

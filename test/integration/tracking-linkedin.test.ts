@@ -7,7 +7,9 @@ import {
   connectNetwork,
   expectNoDuplicateKeys,
   issuedSecrets,
+  getAd,
   listAds,
+  sweepNow,
   waitForSweeps,
 } from '../support/tracking-helpers';
 
@@ -46,6 +48,7 @@ describe('ACC-1 LinkedIn auto-tracking end to end', () => {
     if (url.pathname.startsWith('/r/') || url.pathname.startsWith('/upgrade/')) return 'REDIRECTING_URL';
     return 'tracked';
   }
+  const create = async (body: Record<string, unknown>) => (await li().post('/_sandbox/ads', { accountId, status: 'serving', ...body })).adId as string;
   const landingOf = async (adId: string): Promise<string | null> => ((await li().get('/_sandbox/state')).creatives as { adId: string; landingUrl: string | null }[]).find((c) => c.adId === adId)!.landingUrl;
 
   beforeAll(async () => {
@@ -53,7 +56,6 @@ describe('ACC-1 LinkedIn auto-tracking end to end', () => {
     accountId = seeded.accounts[0].id;
     accountKey = `linkedin:${accountId}`;
     const landing = sandboxes.running.urls.landing;
-    const create = async (body: Record<string, unknown>) => (await li().post('/_sandbox/ads', { accountId, status: 'serving', ...body })).adId as string;
     made.text = await create({ kind: 'text', landingUrl: `${landing}/p/text-ad?utm_content=sidebar` });
     made.fragment = await create({ kind: 'video', landingUrl: `${landing}/p/video#chapter-2` });
     made.redirect = await create({ kind: 'document', landingUrl: `${landing}/r/whitepaper` });
@@ -122,5 +124,29 @@ describe('ACC-1 LinkedIn auto-tracking end to end', () => {
       const withRows = await stack.db.models.AdMetric.distinct('adKey', { accountKey });
       return listed.filter((ad) => ad.trackingStatus === 'error').some((ad) => withRows.includes(ad.id)) && listed.some((ad) => ad.trackingStatus === 'tracked' && withRows.includes(ad.id));
     }, { what: 'metrics for tracked and untracked creatives' });
+  });
+
+  it('TRK-8 issue15-1 a campaign mixing own-UTM and plain creatives: no key twice in any click, and each creative says what was left out', async () => {
+    const landing = sandboxes.running.urls.landing;
+    const campaignId = creative(made.text).campaignId;
+    expect(advertiserKeys.get(campaignId) ?? []).not.toContain('utm_source');
+    // The campaign was tagged in the first sweep; a creative with its own utm_source and utm_medium joins it.
+    expect(world().campaigns.get(campaignId)!.trackingParameters.map((p) => p.key)).toContain('utm_source');
+    const own = await create({ kind: 'text', campaignId, landingUrl: `${landing}/p/li-own?utm_source=newsletter&utm_medium=email` });
+    const plain = await create({ kind: 'text', campaignId, landingUrl: `${landing}/p/li-plain` });
+    await sweepNow(stack, accountKey, { full: true });
+    await eventually(async () => (await getAd(stack, `linkedin:${plain}`)).error?.code === 'TEMPLATE_KEYS_LEFT_OUT', { what: 'the note on the plain creative' });
+    const siblings = [...world().creatives.values()].filter((c) => c.campaignId === campaignId).map((c) => String(c.id));
+    expect(siblings).toEqual(expect.arrayContaining([own, plain, made.text]));
+    for (const adId of siblings) expectNoDuplicateKeys((await clickAd(sandboxes, 'linkedin', adId)).search, `click on creative ${adId}`);
+    const ownClick = (await clickAd(sandboxes, 'linkedin', own)).searchParams;
+    expect([ownClick.get('utm_source'), ownClick.get('utm_medium'), ownClick.get('hsa_ad')]).toEqual(['newsletter', 'email', own]);
+    const plainClick = (await clickAd(sandboxes, 'linkedin', plain)).searchParams;
+    expect([plainClick.has('utm_source'), plainClick.has('utm_medium'), plainClick.get('hsa_ad'), plainClick.get('utm_campaign')]).toEqual([false, false, plain, world().campaigns.get(campaignId)!.name]);
+    for (const adId of [own, plain]) {
+      const ad = await getAd(stack, `linkedin:${adId}`);
+      expect(ad).toMatchObject({ trackingStatus: 'tracked', error: { code: 'TEMPLATE_KEYS_LEFT_OUT' } });
+      expect(ad.error!.message).toContain('utm_source, utm_medium');
+    }
   });
 });

@@ -20,6 +20,10 @@ export interface ApiAd {
   adId: string;
   name: string;
   status: string;
+  /** The network's own status (WITH_ISSUES, ADSET_PAUSED, ...). */
+  networkStatus: string;
+  /** Facebook: the ad set's publisher platforms. */
+  placements: string[];
   campaign: { id: string; name: string };
   adGroup: { id: string; name: string };
   landingUrl: string | null;

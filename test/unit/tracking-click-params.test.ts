@@ -9,6 +9,7 @@ import {
 } from '../../src/domain/tracking';
 import type { AccountTrackingContext, AdTrackingPlan } from '../../src/domain/tracking';
 import type { AdRecord, AdTracking } from '../../src/networks/types';
+import { untaggedGoogleTracking } from '../support/ad-fixtures';
 
 const TOKEN = '%%CREATIVE%%';
 const account: AccountTrackingContext = { autoTracking: true, isFirstSweep: false, linkedInCreativeToken: TOKEN };
@@ -33,16 +34,7 @@ function ad(network: AdRecord['network'], tracking: AdTracking, over: Partial<Om
 const facebookAd = (isLeadAd = false) =>
   ad('facebook', { network: 'facebook', creativeId: 'cr', urlTags: '', format: isLeadAd ? 'lead' : 'link', isLeadAd, engagements: 0 }, { accountId: 'act_1234567890' });
 const googleAd = (channelType = 'SEARCH') =>
-  ad('google', {
-    network: 'google',
-    channelType,
-    customerTrackingUrlTemplate: '',
-    campaignTrackingUrlTemplate: '',
-    campaignCustomParameters: [],
-    campaignFinalUrlSuffix: '',
-    adGroupTrackingUrlTemplate: '',
-    adTrackingUrlTemplate: '',
-  });
+  ad('google', untaggedGoogleTracking({ channelType }));
 const linkedInAd = () =>
   ad(
     'linkedin',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { foldWrites, networkRejected, planAdTracking, settleWriteResults } from '../../src/domain/tracking';
 import type { AccountTrackingContext } from '../../src/domain/tracking';
 import type { AdRecord, GoogleAdTracking, NetworkErrorInfo } from '../../src/networks/types';
+import { untaggedGoogleTracking } from '../support/ad-fixtures';
 
 const account: AccountTrackingContext = { autoTracking: true, isFirstSweep: false, linkedInCreativeToken: 'TOKEN' };
 
@@ -17,17 +18,7 @@ function googleAd(adId: string, campaignId: string, tracking: Partial<GoogleAdTr
     campaign: { id: campaignId, name: `Campaign ${campaignId}` },
     adGroup: { id: `g${campaignId}`, name: 'g' },
     landingUrl,
-    tracking: {
-      network: 'google',
-      channelType: 'SEARCH',
-      customerTrackingUrlTemplate: '',
-      campaignTrackingUrlTemplate: '',
-      campaignCustomParameters: [],
-      campaignFinalUrlSuffix: '',
-      adGroupTrackingUrlTemplate: '',
-      adTrackingUrlTemplate: '',
-      ...tracking,
-    },
+    tracking: untaggedGoogleTracking(tracking),
   };
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildGoogleTrackingTemplate, googleAccountLevelTemplate, planAdTracking } from '../../src/domain/tracking';
 import type { AccountTrackingContext, AdTrackingPlan } from '../../src/domain/tracking';
 import type { AdRecord, GoogleAdTracking } from '../../src/networks/types';
+import { untaggedGoogleTracking } from '../support/ad-fixtures';
 
 function googleAd(over: Partial<Omit<AdRecord, 'tracking'>> = {}, tracking: Partial<GoogleAdTracking> = {}): AdRecord {
   return {
@@ -16,17 +17,7 @@ function googleAd(over: Partial<Omit<AdRecord, 'tracking'>> = {}, tracking: Part
     adGroup: { id: '222', name: 'Exact' },
     landingUrl: 'https://shop.test/p/brand',
     ...over,
-    tracking: {
-      network: 'google',
-      channelType: 'SEARCH',
-      customerTrackingUrlTemplate: '',
-      campaignTrackingUrlTemplate: '',
-      campaignCustomParameters: [],
-      campaignFinalUrlSuffix: '',
-      adGroupTrackingUrlTemplate: '',
-      adTrackingUrlTemplate: '',
-      ...tracking,
-    },
+    tracking: untaggedGoogleTracking(tracking),
   };
 }
 

@@ -42,6 +42,8 @@ export function reportRoutes(ctx: ApiContext): Router {
       name: ad.name,
       campaign: ad.campaign,
       trackingStatus: ad.trackingStatus,
+      status: ad.status,
+      networkStatus: ad.rawStatus,
       ...(ad.reason ? { trackingReason: ad.reason.message } : {}),
     }));
     const attributions: AdAttributionRef[] = contacts

@@ -22,6 +22,8 @@ export interface AdDoc {
   adGroup: { id: string; name: string };
   landingUrl: string | null;
   format: string;
+  /** Facebook: the ad set's publisher platforms (e.g. ["instagram"]); [] = automatic placements or another network. */
+  placements?: string[];
   trackingStatus: TrackingStatus;
   reason: TrackingReason | null;
   /** The tracking parameters in force after the last successful application. */
@@ -49,6 +51,7 @@ const schema = new Schema<AdDoc>(
     adGroup: { id: String, name: String },
     landingUrl: { type: String, default: null },
     format: { type: String, default: '' },
+    placements: { type: [String], default: [] },
     trackingStatus: { type: String, required: true },
     reason: { type: { code: String, message: String, retryable: Boolean }, default: null, _id: false },
     appliedParams: { type: Schema.Types.Mixed, default: {} },

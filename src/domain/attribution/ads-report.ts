@@ -23,6 +23,9 @@ export interface ReportAd {
   trackingStatus: string;
   /** Human explanation when the ad is not tracked (TRK-11). */
   trackingReason?: string;
+  /** Delivery state (active, paused, disapproved, ...) and the network's own word for it. */
+  status?: string;
+  networkStatus?: string;
 }
 
 /** A contact credited to an ad (ATTRIBUTED or LEAD_AD), with the click time. */

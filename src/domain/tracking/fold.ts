@@ -7,7 +7,7 @@
  */
 import type { TrackingWrite, WriteResult } from '../../networks/types';
 import { networkRejected } from './reasons';
-import type { AdTrackingPlan, TrackingReason } from './types';
+import { NOTICE_REASON_CODES, type AdTrackingPlan, type TrackingReason } from './types';
 
 export interface FoldedPlans {
   /**
@@ -51,7 +51,8 @@ export function foldWrites(plans: readonly AdTrackingPlan[]): FoldedPlans {
 }
 
 /**
- * Applies the clients' write results: an ad whose write succeeded is `tracked`, one whose write
+ * Applies the clients' write results: an ad whose write succeeded is `tracked` (keeping a notice such
+ * as TEMPLATE_KEYS_LEFT_OUT), one whose write
  * failed is `error` with NETWORK_REJECTED (retryable for rate limits and transient failures). Plans
  * without a result for their key are returned unchanged (still `pending`).
  */
@@ -61,6 +62,9 @@ export function settleWriteResults(plans: readonly AdTrackingPlan[], results: re
     const result = plan.writeKey === undefined ? undefined : byKey.get(plan.writeKey);
     if (result === undefined) return plan;
     if (result.ok) {
+      if (plan.reason !== undefined && NOTICE_REASON_CODES.has(plan.reason.code)) {
+        return { ...plan, trackingStatus: 'tracked', nextState: { ...plan.nextState, trackingStatus: 'tracked' } };
+      }
       const { reason: _cleared, ...rest } = plan;
       const { reason: _old, ...nextState } = plan.nextState;
       return { ...rest, trackingStatus: 'tracked', nextState: { ...nextState, trackingStatus: 'tracked' } };

@@ -12,3 +12,4 @@ export * from './plan';
 export * from './fold';
 export * from './click-params';
 export * from './auto-tracking-window';
+export * from './campaign-keys';

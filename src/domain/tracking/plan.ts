@@ -88,7 +88,7 @@ export function planAdTracking(
     return { ...base, trackingStatus: 'error', reason: outcome.reason, nextState: next('error', outcome.reason, wasCapped) };
   }
   if (outcome.kind === 'tracked') {
-    return { ...base, trackingStatus: 'tracked', nextState: next('tracked', undefined, wasCapped) };
+    return { ...base, trackingStatus: 'tracked', ...(outcome.notice ? { reason: outcome.notice } : {}), nextState: next('tracked', outcome.notice, wasCapped) };
   }
 
   let capped = wasCapped;
@@ -103,10 +103,11 @@ export function planAdTracking(
   return {
     ...base,
     trackingStatus: 'pending',
+    ...(outcome.notice ? { reason: outcome.notice } : {}),
     write: outcome.write,
     writeKey: outcome.write.key,
     appliedParams: outcome.appliedParams,
-    nextState: next('pending', undefined, capped),
+    nextState: next('pending', outcome.notice, capped),
   };
 }
 

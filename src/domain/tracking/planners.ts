@@ -5,6 +5,7 @@
  */
 import type { AdRecord, FacebookAdTracking, GoogleAdTracking, LinkedInAdTracking, TrackingWrite } from '../../networks/types';
 import { facebookUnsupported, googleTrackingBelowCampaign, googleUnsupported, linkedInUnsupported } from './ad-types';
+import { ownKeySet } from './campaign-keys';
 import { decodeComponent, toRecord } from './query-string';
 import { reasons } from './reasons';
 import { facebookTemplatePairs, mergeFacebookUrlTags } from './templates/facebook';
@@ -13,12 +14,26 @@ import { linkedInTemplateParams, mergeLinkedInUrlParameters } from './templates/
 import type { AccountTrackingContext, LandingCheck, TrackingReason } from './types';
 import { checkLandingUrl } from './url-rules';
 
+/** `notice`: a note for a tracked ad (TEMPLATE_KEYS_LEFT_OUT), kept once its write succeeds. */
 export type NetworkOutcome =
   | { kind: 'error'; reason: TrackingReason }
-  | { kind: 'tracked' }
-  | { kind: 'write'; write: TrackingWrite; appliedParams: Record<string, string> };
+  | { kind: 'tracked'; notice?: TrackingReason }
+  | { kind: 'write'; write: TrackingWrite; appliedParams: Record<string, string>; notice?: TrackingReason };
 
 const error = (reason: TrackingReason): NetworkOutcome => ({ kind: 'error', reason });
+
+/** The campaign's own keys (issue 15 item 1) and the note for this ad when some were left out. */
+function campaignKeys(ad: AdRecord, account: AccountTrackingContext) {
+  const ownKeys = account.campaignOwnKeys?.get(ad.campaign.id);
+  return {
+    keys: ownKeySet(ownKeys),
+    notice(leftOut: readonly string[]): { notice?: TrackingReason } {
+      if (leftOut.length === 0 || ownKeys === undefined) return {};
+      const setBy = [...new Map(leftOut.flatMap((key) => ownKeys.get(key) ?? []).map((ref) => [ref.adId, ref])).values()];
+      return { notice: reasons.templateKeysLeftOut(leftOut, setBy, setBy.some((ref) => ref.adId === ad.adId)) };
+    },
+  };
+}
 
 /** Stable write keys: one per Facebook ad, one per Google / LinkedIn campaign. */
 export const writeKeys = {
@@ -67,6 +82,7 @@ export function planGoogle(
   if (unsupported) return error(unsupported);
   const urlProblem = checkLandingUrl(ad.landingUrl, { network: 'google', ownShortenerDomain: account.ownShortenerDomain }, landing);
   if (urlProblem) return error(urlProblem);
+  const own = campaignKeys(ad, account);
   const merge = mergeGoogleCampaignTracking({
     customerId: ad.accountId,
     campaignName: ad.campaign.name,
@@ -75,12 +91,14 @@ export function planGoogle(
     campaignFinalUrlSuffix: tracking.campaignFinalUrlSuffix,
     campaignCustomParameters: tracking.campaignCustomParameters,
     override: account.templateOverride,
+    adOwnKeys: own.keys,
   });
   // Campaign-wide first: every ad of such a campaign reports it, which is what the fold relies on.
   if (!merge.ok) return error(reasons.templateWithoutLpurl(merge.template));
   const belowCampaign = googleTrackingBelowCampaign(tracking);
   if (belowCampaign) return error(belowCampaign);
-  if (!merge.changed) return { kind: 'tracked' };
+  const notice = own.notice(merge.leftOut);
+  if (!merge.changed) return { kind: 'tracked', ...notice };
   // TRK-10: utm_campaign re-added after the advertiser removed it carries the campaign's CURRENT name,
   // so a `utmcampaign` custom parameter still holding an old name is refreshed with it. A rename alone
   // adds nothing and rewrites nothing.
@@ -102,6 +120,7 @@ export function planGoogle(
       urlCustomParameters,
     },
     appliedParams,
+    ...notice,
   };
 }
 
@@ -127,11 +146,14 @@ export function planLinkedIn(
     creativeToken,
     override: account.templateOverride,
   });
-  const { urlParameters, added } = mergeLinkedInUrlParameters(tracking.campaignUrlParameters, template);
-  if (added.length === 0) return { kind: 'tracked' };
+  const own = campaignKeys(ad, account);
+  const { urlParameters, added, removed, leftOut } = mergeLinkedInUrlParameters(tracking.campaignUrlParameters, template, own.keys);
+  const notice = own.notice(leftOut);
+  if (added.length === 0 && removed.length === 0) return { kind: 'tracked', ...notice };
   return {
     kind: 'write',
     write: { network: 'linkedin', key: writeKeys.linkedin(ad.campaign.id), campaignId: ad.campaign.id, urlParameters },
     appliedParams: Object.fromEntries(added.map((parameter) => [parameter.key, parameter.value])),
+    ...notice,
   };
 }

@@ -85,6 +85,23 @@ export const reasons = {
     );
   },
 
+  /**
+   * Issue 15 item 1: the campaign-level template leaves out keys an ad of the campaign sets itself.
+   * `setBy` are the ads setting them; `ownAd` tells whether this ad is one of them.
+   */
+  templateKeysLeftOut(keys: readonly string[], setBy: readonly { adId: string; name: string }[], ownAd: boolean): TrackingReason {
+    const list = keys.join(', ');
+    const ads = setBy.map((ad) => (ad.name ? `"${ad.name}" (${ad.adId})` : ad.adId)).join(', ');
+    return reason(
+      'TEMPLATE_KEYS_LEFT_OUT',
+      `The campaign's tracking parameters leave out ${list}: ad ${ads} of this campaign sets ${keys.length > 1 ? 'them' : 'it'} in its own URL, ` +
+        'and the campaign-level parameters reach every ad of the campaign, so adding them would send the same key twice. ' +
+        (ownAd
+          ? "This ad's own values are kept; the campaign's other ads get no value for these keys from the template."
+          : "Clicks on this ad carry no value for these keys; add them to this ad's URL, or remove them from the other ad's URL to let the template add them."),
+    );
+  },
+
   notDeliverable(rawStatus: string): TrackingReason {
     return reason(
       'NOT_DELIVERABLE',

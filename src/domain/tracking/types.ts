@@ -4,6 +4,7 @@
  * what earlier sweeps stored) comes in as an argument, so the same inputs always give the same plan.
  */
 import type { Network, NetworkErrorInfo, TrackingWrite } from '../../networks/types';
+import type { OwnKeys } from './campaign-keys';
 
 /**
  * - `tracked`: every parameter we need is on the ad; nothing to write.
@@ -26,8 +27,13 @@ export const TRACKING_REASON_CODES = [
   // Not errors: why an ad is `excluded` or keeps its earlier status.
   'AUTO_TRACKING_OFF',
   'NOT_DELIVERABLE',
+  // Not an error: a note on a tracked (or pending) ad, kept when its write succeeds.
+  'TEMPLATE_KEYS_LEFT_OUT',
 ] as const;
 export type TrackingReasonCode = (typeof TRACKING_REASON_CODES)[number];
+
+/** Reasons that annotate a tracked ad instead of explaining why it is not tracked. */
+export const NOTICE_REASON_CODES: ReadonlySet<TrackingReasonCode> = new Set(['TEMPLATE_KEYS_LEFT_OUT']);
 
 export interface TrackingReason {
   code: TrackingReasonCode;
@@ -69,6 +75,11 @@ export interface AccountTrackingContext {
    * LinkedIn client owns its syntax (unconfirmed upstream), so it is passed in rather than hard-coded.
    */
   linkedInCreativeToken?: string;
+  /**
+   * Google and LinkedIn: by campaign id, the keys the campaign's ads set in their own final URLs and
+   * which ads set them (`campaignOwnKeys`); the campaign template leaves those keys out.
+   */
+  campaignOwnKeys?: ReadonlyMap<string, OwnKeys>;
 }
 
 /** What earlier sweeps stored for the ad. */

@@ -2,7 +2,7 @@ import type { AdRecord, DeliveryStatus, FacebookAdTracking } from '../types';
 
 /** The creative fields read for tracking, and copied when a new creative replaces it (§3.3 step 1). */
 export const CREATIVE_FIELDS = 'id,name,url_tags,object_story_spec,object_story_id,asset_feed_spec,call_to_action_type';
-export const AD_FIELDS = `id,name,status,effective_status,updated_time,campaign{id,name},adset{id,name},creative{${CREATIVE_FIELDS}}`;
+export const AD_FIELDS = `id,name,status,effective_status,updated_time,campaign{id,name},adset{id,name,targeting},creative{${CREATIVE_FIELDS}}`;
 
 /** `effective_status` values auto-tracking touches: active or pending review (TRK-1). */
 export const DELIVERABLE_STATUSES = ['ACTIVE', 'PENDING_REVIEW', 'IN_PROCESS'];
@@ -52,7 +52,7 @@ export interface GraphAd {
   effective_status?: string;
   updated_time?: string;
   campaign?: { id: string; name?: string };
-  adset?: { id: string; name?: string };
+  adset?: { id: string; name?: string; targeting?: { publisher_platforms?: string[] } };
   creative?: GraphCreative;
 }
 
@@ -140,6 +140,7 @@ export function toAdRecord(accountId: string, ad: GraphAd, engagements: number):
     format,
     isLeadAd: format === 'lead',
     engagements,
+    ...(ad.adset?.targeting?.publisher_platforms?.length ? { placements: ad.adset.targeting.publisher_platforms } : {}),
   };
   return {
     network: 'facebook',

@@ -12,6 +12,7 @@ import { plainAccountId } from '../ids';
 import { decodeComponent, mergeMissing, parseQuery, percentEncode, queryKeys, serialiseQuery, toQueryParam } from '../query-string';
 import type { QueryParam } from '../query-string';
 import type { TemplateOverride, TemplateParam } from '../types';
+import { oursNowDoubled, withoutOwnKeys } from '../campaign-keys';
 import { resolveUtmDefaults } from './override';
 
 export const GOOGLE_UTM_DEFAULTS = { utmSource: 'adwords', utmMedium: 'ppc' } as const;
@@ -113,6 +114,8 @@ export interface GoogleCampaignState {
   campaignFinalUrlSuffix: string;
   campaignCustomParameters: readonly CustomParameter[];
   override?: TemplateOverride | undefined;
+  /** Keys any ad of the campaign sets in its own final URL (campaign-keys.ts). */
+  adOwnKeys?: ReadonlySet<string>;
 }
 
 export type GoogleCampaignMerge =
@@ -124,6 +127,8 @@ export type GoogleCampaignMerge =
       urlCustomParameters: CustomParameter[];
       /** Added parameters by key (decoded); the custom parameter as `_utmcampaign`. */
       added: Record<string, string>;
+      /** Keys the template leaves out because an ad of the campaign sets them in its own final URL. */
+      leftOut: string[];
     }
   | { ok: false; template: string };
 
@@ -137,6 +142,8 @@ export type GoogleCampaignMerge =
  *   template that does not start with {lpurl} (a third-party click tracker) cannot be merged and is
  *   left to be overridden at campaign level;
  * - keys in the campaign's final URL suffix already reach the landing page and are not added again;
+ * - keys an ad of the campaign sets in its own final URL are left out (and reported in `leftOut`),
+ *   since the one template serves every ad of the campaign (issue 15 item 1, campaign-keys.ts);
  * - `utm_campaign={_utmcampaign}` plus the `utmcampaign` custom parameter (campaign name) when
  *   missing. With 8 custom parameters already taken, the name is written into the template literally
  *   instead, so the campaign still gets a utm_campaign.
@@ -145,7 +152,10 @@ export function mergeGoogleCampaignTracking(state: GoogleCampaignState): GoogleC
   const campaignTemplate = state.campaignTrackingUrlTemplate.trim();
   const campaignParams = lpurlTemplateParams(campaignTemplate);
   if (campaignParams === null) return { ok: false, template: campaignTemplate };
-  const base = campaignTemplate !== '' ? campaignParams : (lpurlTemplateParams(state.customerTrackingUrlTemplate) ?? []);
+  const accountParams = lpurlTemplateParams(state.customerTrackingUrlTemplate) ?? [];
+  const copying = campaignTemplate === '';
+  const inherited = copying ? accountParams : campaignParams;
+  const adKeys = state.adOwnKeys ?? new Set<string>();
 
   const customParameters = [...state.campaignCustomParameters];
   const hasNameParameter = customParameters.some((parameter) => parameter.key === GOOGLE_CAMPAIGN_NAME_PARAMETER);
@@ -154,14 +164,21 @@ export function mergeGoogleCampaignTracking(state: GoogleCampaignState): GoogleC
     if (param.key !== 'utm_campaign' || hasNameParameter || roomForParameter) return param;
     return { key: 'utm_campaign', value: state.campaignName.trim(), kind: 'literal' };
   });
+  const ours = template.map((param) => toQueryParam(param, percentEncode));
 
+  // Issue 15 item 1: the campaign template we write must not double a key an ad sets itself. An
+  // account template copied into it becomes ours to write; pairs an earlier sweep copied or added
+  // are recognised by their exact text, so the advertiser's own campaign pairs are never removed.
+  const dropped = copying
+    ? inherited.filter((param) => adKeys.has(param.key))
+    : oursNowDoubled(inherited, [...ours, ...accountParams], adKeys, (a, b) => a.raw === b.raw, (param) => param.key);
+  const base = inherited.filter((param) => !dropped.includes(param));
   const suffixKeys = queryKeys(parseQuery(state.campaignFinalUrlSuffix));
-  const { merged, added } = mergeMissing(
-    base,
-    template.map((param) => toQueryParam(param, percentEncode)),
-    suffixKeys,
-  );
+  const { merged, added } = mergeMissing(base, withoutOwnKeys(ours, adKeys), suffixKeys);
   const addedRecord: Record<string, string> = Object.fromEntries(added.map((param) => [param.key, param.value]));
+  const present = new Set([...queryKeys(merged), ...suffixKeys]);
+  const leftOut = [...new Set([...ours, ...dropped].map((param) => param.key))].filter((key) => adKeys.has(key) && !present.has(key));
+  const templateChanged = added.length > 0 || dropped.length > 0;
 
   const referencesName = merged.some((param) => param.raw.includes(GOOGLE_CAMPAIGN_NAME_REFERENCE));
   let parameterAdded = false;
@@ -174,10 +191,11 @@ export function mergeGoogleCampaignTracking(state: GoogleCampaignState): GoogleC
 
   return {
     ok: true,
-    changed: added.length > 0 || parameterAdded,
+    changed: templateChanged || parameterAdded,
     // Unchanged pairs → keep the campaign's own text (an empty one keeps the account template in force).
-    trackingUrlTemplate: added.length > 0 ? serialiseTemplate(merged) : state.campaignTrackingUrlTemplate,
+    trackingUrlTemplate: templateChanged ? serialiseTemplate(merged) : state.campaignTrackingUrlTemplate,
     urlCustomParameters: customParameters,
     added: addedRecord,
+    leftOut,
   };
 }

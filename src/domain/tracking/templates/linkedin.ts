@@ -11,6 +11,7 @@
 import type { CustomParameter } from '../../../networks/types';
 import { plainAccountId, plainObjectId } from '../ids';
 import type { TemplateOverride } from '../types';
+import { oursNowDoubled, withoutOwnKeys } from '../campaign-keys';
 import { resolveUtmDefaults } from './override';
 
 export const LINKEDIN_UTM_DEFAULTS = { utmSource: 'linkedin', utmMedium: 'paid' } as const;
@@ -46,14 +47,27 @@ export interface LinkedInMerge {
   /** The advertiser's parameters untouched and in order, then the missing template ones. */
   urlParameters: CustomParameter[];
   added: CustomParameter[];
+  /** Ours that an ad of the campaign now sets itself, taken off again (issue 15 item 1). */
+  removed: CustomParameter[];
+  /** Template keys left out because an ad of the campaign sets them in its own landing URL. */
+  leftOut: string[];
 }
 
-/** Appends the template parameters whose key the campaign does not have yet; never overwrites. */
+/**
+ * Appends the template parameters whose key the campaign does not have yet; never overwrites.
+ * LinkedIn appends the campaign's parameters to every creative's landing URL, so keys a creative's
+ * own URL sets (`adOwnKeys`) are left out, and ours already there with such a key are removed.
+ */
 export function mergeLinkedInUrlParameters(
   existing: readonly CustomParameter[],
   template: readonly CustomParameter[],
+  adOwnKeys: ReadonlySet<string> = new Set(),
 ): LinkedInMerge {
-  const present = new Set(existing.map((parameter) => parameter.key));
-  const added = template.filter((parameter) => !present.has(parameter.key));
-  return { urlParameters: [...existing, ...added], added };
+  const same = (a: CustomParameter, b: CustomParameter) => a.key === b.key && a.value === b.value;
+  const removed = oursNowDoubled(existing, template, adOwnKeys, same, (parameter) => parameter.key);
+  const kept = existing.filter((parameter) => !removed.includes(parameter));
+  const present = new Set(kept.map((parameter) => parameter.key));
+  const added = withoutOwnKeys(template, adOwnKeys).filter((parameter) => !present.has(parameter.key));
+  const leftOut = template.map((parameter) => parameter.key).filter((key) => adOwnKeys.has(key) && !present.has(key));
+  return { urlParameters: [...kept, ...added], added, removed, leftOut };
 }
