@@ -12,3 +12,5 @@ export * from './plan';
 export * from './fold';
 export * from './click-params';
 export * from './auto-tracking-window';
+export * from './reason-advice';
+export * from './engagement-cap-sweep';
