@@ -6,19 +6,9 @@ import { adKeyOf, type AdDoc } from '../src/db/models/ad';
 import type { AdAuditEntry } from '../src/db/models/ad-audit';
 import type { AdWriteIntent } from '../src/db/models/ad-write-journal';
 import { interruptedWrites, journalWrites } from './tracking-journal';
+import { distinctAdsOf, planAccountAds } from './tracking-plan';
 import type { Models } from '../src/db/models';
-import {
-  campaignOwnKeys,
-  foldWrites,
-  landingUrlToProbe,
-  planAdTracking,
-  settleWriteResults,
-  type AccountTrackingContext,
-  type AdTrackingPlan,
-  type LandingCheck,
-  type OwnKeys,
-  type TrackingReason,
-} from '../src/domain/tracking';
+import { settleWriteResults, type AdTrackingPlan } from '../src/domain/tracking';
 import type { LandingChecker } from '../src/landing/landing-checker';
 import type { AdRecord, Network, TrackingWrite, WriteResult } from '../src/networks/types';
 import { loadAccount, type AccountDeps } from './accounts';
@@ -64,7 +54,6 @@ export function createTrackingActivities(deps: TrackingDeps) {
      */
     async sweepAdsPage(input: SweepPageInput): Promise<SweepPageResult> {
       const account = await loadAccount(deps, input.accountKey);
-      const template = await deps.models.TrackingTemplate.findById(account.network).lean();
       return withAccessToken(deps, account.connectionId, async (accessToken, client) => {
         const page = await client.listAds(accessToken, account.externalId, {
           // Every ad, not only deliverable ones: paused, disapproved and "with issues" ads are listed and
@@ -76,25 +65,11 @@ export function createTrackingActivities(deps: TrackingDeps) {
           pageSize: client.limits.adsPageSizeMax,
         });
         heartbeat({ listed: page.items.length });
-        // Trust nothing from the network: only ads of this network, each id once.
-        const ads = [...new Map(page.items.filter((ad) => ad.network === account.network && ad.adId).map((ad) => [ad.adId, ad])).values()];
-        const stored = await findByIds(deps.models.Ad, ads.map((ad) => adKeyOf(ad.network, ad.adId)));
-        const storedById = new Map(stored.map((doc) => [doc.adId, doc]));
-        const context: AccountTrackingContext = {
-          autoTracking: input.autoTracking ?? account.autoTracking,
-          isFirstSweep: input.isFirstSweep,
-          engagementCapOverrides: stored.filter((doc) => doc.engagementCapOverride).map((doc) => doc.adId),
-          linkedInCreativeToken: deps.linkedInCreativeToken,
-          campaignOwnKeys: await campaignOwnKeysOf(deps.models, input.accountKey, ads),
-          ...(deps.ownShortenerDomain ? { ownShortenerDomain: deps.ownShortenerDomain } : {}),
-          ...(template ? { templateOverride: { ...(template.utmSource ? { utmSource: template.utmSource } : {}), ...(template.utmMedium ? { utmMedium: template.utmMedium } : {}) } } : {}),
-        };
-        const landing = await checkLandingUrls(deps, ads, context);
-        heartbeat({ checked: landing.size });
-
+        const ads = distinctAdsOf(account, page.items);
         const now = new Date();
-        const planned = ads.map((ad) => planAdTracking(ad, context, storedStateOf(storedById.get(ad.adId)), landing.get(ad.adId), now.toISOString()));
-        const { plans, writes } = foldWrites(planned);
+        const autoTracking = input.autoTracking ?? account.autoTracking;
+        const { plans, writes, storedById } = await planAccountAds(deps, account, ads, { autoTracking, workflowFirstSweep: input.isFirstSweep, now });
+        heartbeat({ planned: plans.length });
         const interrupted = await interruptedWrites(deps.models, account.network, ads, plans, storedById);
         const journaled = await journalWrites(deps.models, input, account.network, ads, plans, now);
         const results: WriteResult[] = [];
@@ -148,47 +123,6 @@ function countSweepPage(network: Network, statuses: Record<string, number>, resu
     trackingWrites.inc({ network, outcome: result.ok ? 'applied' : 'failed' });
     if (result.error?.kind === 'rate_limited') networkRateLimited.inc({ network });
   }
-}
-
-/**
- * Issue 15 item 1: the keys every ad of the page's campaigns sets itself — the page's ads as listed
- * now, their siblings as stored by earlier pages and sweeps (an incremental sweep lists only changed
- * ads). Facebook tags per ad and needs none of this.
- */
-async function campaignOwnKeysOf(models: Models, accountKey: string, ads: AdRecord[]): Promise<Map<string, OwnKeys>> {
-  const campaignIds = [...new Set(ads.filter((ad) => ad.network !== 'facebook').map((ad) => ad.campaign.id))];
-  if (campaignIds.length === 0) return new Map();
-  const siblings = await models.Ad.find({ accountKey, 'campaign.id': { $in: campaignIds } }, { adId: 1, name: 1, landingUrl: 1, status: 1, campaign: 1 }).lean<AdDoc[]>();
-  const toCampaignAd = (ad: Pick<AdRecord, 'adId' | 'name' | 'landingUrl' | 'status' | 'campaign'>) => ({ campaignId: ad.campaign.id, adId: ad.adId, name: ad.name, landingUrl: ad.landingUrl, status: ad.status });
-  return campaignOwnKeys([...ads.map(toCampaignAd), ...siblings.map(toCampaignAd)]);
-}
-
-function storedStateOf(doc: AdDoc | undefined) {
-  if (!doc) return {};
-  return {
-    trackingStatus: doc.trackingStatus,
-    ...(doc.reason ? { reason: doc.reason as TrackingReason } : {}),
-    firstSeenAt: doc.firstSeenAt.toISOString(),
-    engagementCapped: doc.engagementCapped,
-    ...(doc.nextRetryAt ? { retryNotBefore: new Date(doc.nextRetryAt).toISOString() } : {}),
-    ...(doc.networkUpdatedTime ? { networkUpdatedTime: doc.networkUpdatedTime } : {}),
-  };
-}
-
-/** Probes the landing URLs that need it (cached per URL), a few at a time. */
-async function checkLandingUrls(deps: TrackingDeps, ads: AdRecord[], context: AccountTrackingContext): Promise<Map<string, LandingCheck>> {
-  const out = new Map<string, LandingCheck>();
-  const todo = ads
-    .filter((ad) => context.autoTracking && (ad.status === 'active' || ad.status === 'pending_review'))
-    .map((ad) => ({ ad, url: landingUrlToProbe(ad.landingUrl, { network: ad.network, ...(context.ownShortenerDomain ? { ownShortenerDomain: context.ownShortenerDomain } : {}) }) }))
-    .filter((item): item is { ad: AdRecord; url: string } => item.url !== null);
-  const queue = [...todo];
-  await Promise.all(
-    Array.from({ length: Math.min(8, queue.length) }, async () => {
-      for (let item = queue.shift(); item; item = queue.shift()) out.set(item.ad.adId, await deps.landing.check(item.url));
-    }),
-  );
-  return out;
 }
 
 async function storeOutcomes(

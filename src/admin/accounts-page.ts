@@ -61,6 +61,7 @@ function accountCard(account: AdAccountRecord, counts: Counts, leadSync: boolean
     <div class="actions">
       ${toggleForm({ action: `${base}/auto-tracking`, on: account.autoTracking, label: 'Auto-tracking', csrfToken, disabled: !active })}
       ${toggleForm({ action: `${base}/lead-sync`, on: leadSync, label: 'Lead sync', csrfToken, disabled: !active && !leadSync })}
+      <a class="button" href="${base}/ads">Ads</a>${account.autoTracking || !active ? '' : html` <a class="button" href="${base}/preview">Preview tracking</a>`}
       ${account.status === 'needs_reconnect' ? html`<a class="button" href="/connect/${account.network}">Reconnect</a>` : ''}
       ${active ? html`<a class="button" href="${base}/disconnect">Disconnect</a>` : ''}
     </div>

@@ -29,6 +29,26 @@ fieldset { border: 1px solid #ccd; border-radius: 6px; margin: 0 0 1rem; }
 .check label { display: inline; font-weight: 400; }
 .plain { list-style: none; padding-left: 0; }
 .plain li { margin: .35rem 0; }
+/* Ads, preview and tracking templates (issue 13) */
+.muted { color: #555; }
+.filters, .pager { display: flex; flex-wrap: wrap; gap: .75rem; margin: .75rem 0; align-items: center; }
+.filters a[aria-current] { font-weight: 700; text-decoration: none; border-bottom: 3px solid #1558b0; }
+.ad-list { list-style: none; padding: 0; display: grid; gap: .75rem; }
+.ad-card { border: 1px solid #ccd; border-radius: 6px; padding: .5rem 1rem; }
+.ad-card h3 { margin: .25rem 0; font-size: 1rem; overflow-wrap: anywhere; }
+.ad-card p { margin: .25rem 0; }
+.tracking-tracked { color: #176c2f; } .tracking-error { color: #b3261e; } .tracking-pending { color: #9a5b00; }
+.reason { border-left: 4px solid #b3261e; padding: .25rem .75rem; background: #fdf6f5; }
+.what-to-do .label { font-weight: 600; }
+.params { list-style: none; padding: 0; margin: .25rem 0; display: flex; flex-wrap: wrap; gap: .25rem .75rem; }
+.params code { overflow-wrap: anywhere; }
+.review { color: #9a5b00; font-weight: 600; }
+.table-scroll { overflow-x: auto; max-width: 100%; }
+table { border-collapse: collapse; } th, td { text-align: left; padding: .25rem .6rem; border-bottom: 1px solid #dde; vertical-align: top; }
+.chart svg { width: 100%; max-width: 40rem; height: auto; fill: #1558b0; } .chart { margin: .5rem 0; }
+.field-error { color: #b3261e; margin: .25rem 0; font-weight: 600; }
+input[aria-invalid=true] { border: 2px solid #b3261e; }
+.template { border-top: 1px solid #ccd; margin-top: 1rem; }
 `;
 
 /** Stylesheet and htmx, served from this process (nothing is loaded from the internet). */

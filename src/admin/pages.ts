@@ -3,7 +3,7 @@ import { html, page, type SafeHtml } from './html';
 
 export const NETWORK_NAMES: Record<Network, string> = { facebook: 'Facebook', google: 'Google Ads', linkedin: 'LinkedIn' };
 
-const csrfField = (token: string) => html`<input type="hidden" name="_csrf" value="${token}">`;
+export const csrfField = (token: string) => html`<input type="hidden" name="_csrf" value="${token}">`;
 
 export function signInPage(options: { next: string; failed?: boolean }): string {
   return page({
@@ -59,6 +59,8 @@ export function pickerPage(options: { network: Network; connectionId: string; ac
           <legend>Ad accounts this ${name} login reaches. Only the ones you tick are connected and tracked.</legend>
           ${options.accounts.length ? html`<ul class="plain">${items}</ul>` : html`<p>This login reaches no ad accounts.</p>`}
         </fieldset>
+        <p class="check"><input type="checkbox" name="autoTracking" value="off" id="start-off">
+          <label for="start-off">Start with auto-tracking off (preview what it would change first)</label></p>
         <p class="actions"><button type="submit" class="primary">Connect selected accounts</button> <a class="button" href="/admin/accounts">Cancel</a></p>
       </form>`,
   });

@@ -6,6 +6,7 @@ import { ApiError, parseInput } from '../api/errors';
 import { disconnectAccount, findAccount, setAutoTracking, setLeadSync } from '../api/routes/accounts-service';
 import { oauthRoutes } from '../api/routes/oauth';
 import { accountStats, accountsPage } from './accounts-page';
+import { adsConsoleRoutes } from './ads/routes';
 import { assetRoutes } from './assets';
 import { confirmDisconnectPage, errorPage, signInPage } from './pages';
 import { endSession, formField, loadSession, requireCsrf, requireSession, safeNext, sessionOf, startSession } from './session';
@@ -81,6 +82,7 @@ export function consoleRoutes(ctx: ApiContext): Router {
     res.redirect(303, '/admin/accounts?disconnected=1');
   });
 
+  router.use(adsConsoleRoutes(ctx));
   router.use(oauthRoutes(ctx));
   router.use(['/admin', '/connect', '/oauth'], (_req, res) => {
     res.status(404).type('html').send(errorPage({ title: 'Not found', message: 'There is no such page in the console.', csrfToken: sessionOf(res)?.csrfToken }));

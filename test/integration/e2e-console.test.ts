@@ -51,7 +51,7 @@ describe('admin console and OAuth connect flow in a real browser (ACC-2, ACC-3, 
 
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL((url) => url.pathname.startsWith('/admin/connections/facebook/'));
-    const boxes = page.getByRole('checkbox');
+    const boxes = page.locator('input[name=externalId]');
     expect(await boxes.count()).toBe(3);
     await admin.screenshot('03-account-picker');
     const [first, second] = seeded.accounts;

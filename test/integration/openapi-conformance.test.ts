@@ -43,6 +43,7 @@ describe('OpenAPI response conformance: what the API answers is what the documen
     await call('POST', `/api/ads/${enc(ads.find((ad) => !ad.engagementCapped)!.id)}/add-tracking`);
     await call('POST', `/api/accounts/${enc(accountId)}/sync`, {});
     await call('POST', `/api/accounts/${enc(accountId)}/auto-tracking`, { enabled: true });
+    await call('GET', `/api/accounts/${enc(accountId)}/tracking-preview`);
     await call('GET', '/api/tracking-templates/facebook');
     await call('PUT', '/api/tracking-templates/google', { utmSource: 'adtrack' });
     await call('GET', `/api/accounts/${enc(accountId)}/lead-sync`);

@@ -125,6 +125,11 @@ export const OPERATIONS: Operation[] = [
 
   // Ads and tracking
   { method: 'GET', path: '/api/accounts/:id/ads', tag: 'tracking', summary: 'Ads with tracking status and reason', security: 'admin', params: id, query: ads.listSchema, ok: ok200(r.adPage), errors: { 400: ['validation_failed'], ...accountNotFound } },
+  {
+    method: 'GET', path: '/api/accounts/:id/tracking-preview', tag: 'tracking', security: 'admin', params: id,
+    summary: 'What switching auto-tracking on would do to each ad (parameters added, back to review, held by the engagement cap, skipped and why), planned as a sweep plans it; nothing is written',
+    ok: ok200(r.trackingPreview), errors: { ...accountNotFound, 409: ['account_disconnected', 'account_not_active', 'needs_reconnect'], 502: ['network_unavailable'] },
+  },
   { method: 'GET', path: '/api/ads/:id', tag: 'tracking', summary: 'One ad with its audit trail (TRK-12)', security: 'admin', params: id, ok: ok200(r.adWithAudit), errors: accountNotFound },
   {
     method: 'POST', path: '/api/ads/:id/add-tracking', tag: 'tracking', summary: 'Add tracking to an ad held by the engagement cap (TRK-4)', security: 'admin', params: id, ok: ok202,
@@ -226,10 +231,26 @@ function consolePages(): Operation[] {
     post('/admin/accounts/:id/lead-sync', 'Switch lead sync (LEAD-1)'),
     page('/admin/connections/:network/:connectionId', 'Pick which of the reachable ad accounts to connect (ACC-3)'),
     post('/admin/connections/:network/:connectionId/accounts', 'Connect the picked ad accounts'),
+    ...adsConsolePages(page, post),
     post('/admin/*path', 'Any other console form: refused without a session or a valid CSRF token'),
     { method: 'GET', path: '/admin/assets/console.css', tag: 'console', summary: 'Console stylesheet', security: 'public', ok: { 200: { description: 'CSS', mediaType: 'text/css' } } },
     { method: 'GET', path: '/admin/assets/htmx.min.js', tag: 'console', summary: 'htmx, served from node_modules', security: 'public', ok: { 200: { description: 'JavaScript', mediaType: 'text/javascript' } } },
     { method: 'GET', path: '/connect/:network', tag: 'console', summary: 'Start the OAuth connect flow: redirect to the network\'s authorization page with a signed, single-use state (ACC-2)', security: 'session', ok: { 302: { description: 'to the network\'s authorization page' } } },
     page('/oauth/:network/callback', 'OAuth callback: checks the state, exchanges the code, shows the account picker or a clear error page'),
+  ];
+}
+
+/** Issue 13's ads pages: an account's ads, one ad, the engagement cap's fix alert, the preview, the templates. */
+function adsConsolePages(page: (path: string, summary: string) => Operation, post: (path: string, summary: string) => Operation): Operation[] {
+  return [
+    page('/admin/accounts/:id/ads', 'An account\'s ads, filtered by tracking status (?status), paged (?cursor); each error with its reason and what to do'),
+    page('/admin/accounts/:id/preview', 'What switching auto-tracking on would do, ad by ad (paged with ?page)'),
+    post('/admin/accounts/:id/preview/apply', 'Apply the preview: switch auto-tracking on (ACC-4)'),
+    page('/admin/ads/:id', 'One ad: tracking state, reason, audit trail (TRK-12) and daily metrics'),
+    page('/admin/ads/:id/fix-alert', 'Confirm adding tracking to an ad held by the engagement cap (TRK-4)'),
+    post('/admin/ads/:id/add-tracking', '"Fix alert → yes, add tracking" (TRK-4)'),
+    page('/admin/templates', 'Tracking template overrides per network with the resulting parameters (TRK-9)'),
+    page('/admin/templates/:network/preview', 'The parameters typed values would give, not saved (TRK-9)'),
+    post('/admin/templates/:network', 'Save a network\'s utm_source / utm_medium override (TRK-9)'),
   ];
 }

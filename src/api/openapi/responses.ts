@@ -65,6 +65,29 @@ const list = <T extends z.ZodType>(item: T, id: string) => z.object({ items: z.a
 export const adPage = page(ad, 'AdPage');
 export const adWithAudit = ad.extend({ audit: z.array(z.object({ id: z.string(), action: z.string(), at: isoDate }).loose()) }).meta({ id: 'AdWithAudit' });
 export const accountList = list(account, 'AccountList');
+export const trackingPreview = z
+  .object({
+    accountId: z.string(),
+    network,
+    autoTracking: z.boolean(),
+    engagementCapApplies: z.boolean().describe('the engagement cap (TRK-4) can hold ads here: tracking has not reached the ads that existed at connection yet'),
+    writes: z.number().int().describe('network writes switching on would send (one per campaign on Google and LinkedIn)'),
+    items: z.array(
+      z
+        .object({
+          adId: z.string(),
+          name: z.string(),
+          campaign: z.object({ id: z.string(), name: z.string() }),
+          outcome: z.enum(['add', 'tracked', 'held', 'skipped']).describe('add: `params` are added; tracked: nothing to add; held: the engagement cap leaves it untouched; skipped: `reason` says why'),
+          params: z.record(z.string(), z.string()),
+          backToReview: z.boolean().describe('Facebook sends the ad back to review when its creative changes'),
+          reason: z.object({ code: z.string(), message: z.string() }).nullable(),
+        })
+        .loose(),
+    ),
+  })
+  .loose()
+  .meta({ id: 'TrackingPreview' });
 export const trackingTemplate = z
   .object({ network, utmSource: z.string().nullable(), utmMedium: z.string().nullable(), updatedAt: nullableDate })
   .meta({ id: 'TrackingTemplate' });

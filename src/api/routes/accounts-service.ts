@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { accountWorkflow } from '../../../workflows/account';
-import { accountWorkflowId, connectWorkflowId, disconnectSignal, reconnectSignal, setAutoTrackingUpdate, setLeadSyncUpdate, type AccountLiveState } from '../../../workflows/account-definitions';
+import { accountWorkflowId, connectWorkflowId, disconnectSignal, forceSyncSignal, reconnectSignal, setAutoTrackingUpdate, setLeadSyncUpdate, type AccountLiveState } from '../../../workflows/account-definitions';
 import { accountStateQuery } from '../../../workflows/account-definitions';
 import type { ConnectResult } from '../../../workflows/connect';
 import { AccountStatusKey, AdAccountIdKey, AdNetworkKey, AutoTrackingKey } from '../../../workflows/search-attributes';
@@ -12,8 +12,15 @@ import { ApiError, notFound } from '../errors';
 /**
  * ACC-2/ACC-3: connects one account the connection reaches (the API's POST /api/accounts and the
  * console's account picker); connecting twice answers the same account with `created: false`.
+ * `autoTracking: false` connects it with auto-tracking off, so its ads can be previewed before any
+ * is touched (issue 13); an account already connected keeps its switch.
  */
-export async function connectReachableAccount(ctx: ApiContext, connectionId: string, externalId: string): Promise<{ created: boolean; account: AdAccountRecord }> {
+export async function connectReachableAccount(
+  ctx: ApiContext,
+  connectionId: string,
+  externalId: string,
+  options: { autoTracking?: boolean } = {},
+): Promise<{ created: boolean; account: AdAccountRecord }> {
   const connection = await ctx.db.models.Connection.findById(connectionId).lean();
   if (!connection?.tokens) throw new ApiError(404, 'connection_not_found', 'No usable connection with that id; connect the network first.');
   const reachable = await reachableAccounts(ctx, connection.network, connectionId);
@@ -27,6 +34,9 @@ export async function connectReachableAccount(ctx: ApiContext, connectionId: str
     return { created: false, account: existing };
   }
   const now = new Date();
+  const autoTracking = options.autoTracking ?? true;
+  // A connection again after a disconnect keeps the switch's history unless the admin asks for it off.
+  const switchOff = existing && !autoTracking ? { $push: { autoTrackingHistory: { enabled: false, at: now } } } : {};
   // Two first connections of one account at once: the loser updates the winner's record (issue 15 #13).
   const account = (await retryOnDuplicateKey(() => ctx.db.models.AdAccount.findOneAndUpdate(
     { _id: id },
@@ -43,8 +53,9 @@ export async function connectReachableAccount(ctx: ApiContext, connectionId: str
         connectedAt: now,
         disconnectedAt: null,
         lastError: null,
+        ...(existing && !autoTracking ? { autoTracking } : {}),
       },
-      $setOnInsert: { autoTracking: true, autoTrackingHistory: [{ enabled: true, at: now }] },
+      ...(existing ? switchOff : { $setOnInsert: { autoTracking, autoTrackingHistory: [{ enabled: autoTracking, at: now }] } }),
     },
     { upsert: true, new: true, lean: true },
   ))) as AdAccountRecord;
@@ -72,7 +83,11 @@ export async function reachableAccounts(ctx: ApiContext, network: ConnectResult[
 export async function setAutoTracking(ctx: ApiContext, id: string, enabled: boolean) {
   const account = await activeAccount(ctx, id);
   try {
-    const live = await accountHandle(ctx, account).executeUpdate(setAutoTrackingUpdate, { args: [{ enabled }] });
+    const handle = accountHandle(ctx, account);
+    const live = await handle.executeUpdate(setAutoTrackingUpdate, { args: [{ enabled }] });
+    // The sweep the switch asks for lists only ads changed since the last one; the ads an earlier
+    // sweep left alone (AUTO_TRACKING_OFF) are unchanged, so switching on needs a full sweep to reach them.
+    if (enabled) await handle.signal(forceSyncSignal, { full: true });
     return { ...presentAccount({ ...account, autoTracking: enabled }), live };
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) throw new ApiError(409, 'update_rejected', error.cause?.message ?? error.message);

@@ -17,7 +17,11 @@ import {
   signalOrGone,
 } from './accounts-service';
 
-export const connectAccountSchema = z.object({ connectionId: z.uuid(), externalId: z.string().min(1).max(64) });
+export const connectAccountSchema = z.object({
+  connectionId: z.uuid(),
+  externalId: z.string().min(1).max(64),
+  autoTracking: z.boolean().optional().describe('false connects with auto-tracking off, to preview its effect first (default true)'),
+});
 export const toggleSchema = z.object({ enabled: z.boolean() });
 export const syncSchema = z.object({ full: z.boolean().optional() }).default({});
 export const reconnectSchema = z.object({ connectionId: z.uuid() });
@@ -28,7 +32,7 @@ export function accountRoutes(ctx: ApiContext): Router {
   /** Connect an account the connection reaches (ACC-2); connecting twice answers the same account. */
   router.post('/accounts', async (req, res) => {
     const input = parseInput(connectAccountSchema, req.body);
-    const { created, account } = await connectReachableAccount(ctx, input.connectionId, input.externalId);
+    const { created, account } = await connectReachableAccount(ctx, input.connectionId, input.externalId, input.autoTracking === undefined ? {} : { autoTracking: input.autoTracking });
     res.status(created ? 201 : 200).json(presentAccount(account));
   });
 

@@ -1,13 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { overrideEngagementCapSignal, templateChangedSignal } from '../../../workflows/account-definitions';
 import type { AdDoc } from '../../db/models/ad';
-import type { AdAccountRecord } from '../../db/models/ad-account';
 import { NETWORKS } from '../../networks/types';
 import type { ApiContext } from '../context';
-import { ApiError, notFound, parseInput } from '../errors';
-import { retryOnDuplicateKey } from '../../db/upserts';
-import { accountHandle, findAccount } from './accounts-service';
+import { parseInput } from '../errors';
+import { addTrackingToCappedAd, adAuditTrail, findAd, listAccountAds, saveTrackingTemplate, trackingTemplate } from './ads-service';
+import { trackingPreview } from './tracking-preview-service';
 
 export const listSchema = z.object({
   trackingStatus: z.enum(['tracked', 'error', 'excluded', 'pending']).optional(),
@@ -21,7 +19,7 @@ export const templateSchema = z
   })
   .strict();
 
-const presentAd = (ad: AdDoc) => ({
+export const presentAd = (ad: AdDoc) => ({
   id: ad._id,
   accountId: ad.accountKey,
   network: ad.network,
@@ -49,59 +47,37 @@ export function adRoutes(ctx: ApiContext): Router {
   const router = Router();
 
   router.get('/accounts/:id/ads', async (req, res) => {
-    const account = await findAccount(ctx, req.params.id);
     const query = parseInput(listSchema, req.query, 'query');
-    const ads = await ctx.db.models.Ad.find({
-      accountKey: account._id,
-      ...(query.trackingStatus ? { trackingStatus: query.trackingStatus } : {}),
-      ...(query.cursor ? { _id: { $gt: query.cursor } } : {}),
-    })
-      .sort({ _id: 1 })
-      .limit(query.limit + 1)
-      .lean<AdDoc[]>();
-    const page = ads.slice(0, query.limit);
-    res.json({ items: page.map(presentAd), nextCursor: ads.length > query.limit ? page[page.length - 1]!._id : null });
+    const page = await listAccountAds(ctx, req.params.id, query);
+    res.json({ items: page.items.map(presentAd), nextCursor: page.nextCursor });
+  });
+
+  /** Issue 13: what switching auto-tracking on would do to each ad, planned as a sweep plans it, nothing written. */
+  router.get('/accounts/:id/tracking-preview', async (req, res) => {
+    res.json(await trackingPreview(ctx, req.params.id));
   });
 
   /** TRK-11/TRK-12: the ad, why it is in its state, and the audit trail of what the system did. */
   router.get('/ads/:id', async (req, res) => {
-    const ad = await ctx.db.models.Ad.findById(req.params.id).lean<AdDoc>();
-    if (!ad) throw notFound('Ad');
-    const audit = await ctx.db.models.AdAudit.find({ adKey: ad._id }).sort({ at: -1 }).limit(100).lean();
+    const ad = await findAd(ctx, req.params.id);
+    const audit = await adAuditTrail(ctx, ad);
     res.json({ ...presentAd(ad), audit: audit.map(({ _id, adKey: _a, accountKey: _b, ...entry }) => ({ id: _id, ...entry })) });
   });
 
   /** TRK-4 "fix alert → yes, add tracking": only for an ad held back by the engagement cap. */
   router.post('/ads/:id/add-tracking', async (req, res) => {
-    const ad = await ctx.db.models.Ad.findById(req.params.id).lean<AdDoc>();
-    if (!ad) throw notFound('Ad');
-    if (ad.reason?.code !== 'ENGAGEMENT_CAP') {
-      throw new ApiError(409, 'not_engagement_capped', 'Only an ad held back by the engagement cap can be overridden.', { trackingStatus: ad.trackingStatus, error: ad.reason });
-    }
-    const account = await findAccount(ctx, ad.accountKey);
-    if (account.status !== 'active') throw new ApiError(409, 'account_not_active', `The account is ${account.status}.`);
-    await accountHandle(ctx, account).signal(overrideEngagementCapSignal, { adId: ad.adId });
+    await addTrackingToCappedAd(ctx, req.params.id);
     res.status(202).json({ accepted: true });
   });
 
   router.get('/tracking-templates/:network', async (req, res) => {
-    const network = parseInput(z.enum(NETWORKS), req.params.network, 'path');
-    const doc = await ctx.db.models.TrackingTemplate.findById(network).lean();
-    res.json({ network, utmSource: doc?.utmSource ?? null, utmMedium: doc?.utmMedium ?? null, updatedAt: doc?.updatedAt ?? null });
+    res.json(await trackingTemplate(ctx, parseInput(z.enum(NETWORKS), req.params.network, 'path')));
   });
 
   /** TRK-9: new and re-applied ads use the override; running accounts of the network are told. */
   router.put('/tracking-templates/:network', async (req, res) => {
     const network = parseInput(z.enum(NETWORKS), req.params.network, 'path');
-    const input = parseInput(templateSchema, req.body);
-    const doc = await retryOnDuplicateKey(() => ctx.db.models.TrackingTemplate.findOneAndUpdate(
-      { _id: network },
-      { $set: { ...('utmSource' in input ? { utmSource: input.utmSource ?? null } : {}), ...('utmMedium' in input ? { utmMedium: input.utmMedium ?? null } : {}), updatedAt: new Date() } },
-      { upsert: true, new: true, lean: true },
-    ));
-    const accounts = await ctx.db.models.AdAccount.find({ network, status: 'active' }).lean<AdAccountRecord[]>();
-    await Promise.allSettled(accounts.map((account) => accountHandle(ctx, account).signal(templateChangedSignal)));
-    res.json({ network, utmSource: doc?.utmSource ?? null, utmMedium: doc?.utmMedium ?? null, updatedAt: doc?.updatedAt ?? null });
+    res.json(await saveTrackingTemplate(ctx, network, parseInput(templateSchema, req.body)));
   });
   return router;
 }

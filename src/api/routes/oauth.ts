@@ -13,7 +13,10 @@ import { exchangeAuthorizationCode } from './connections';
 
 const networkSchema = z.enum(NETWORKS);
 const callbackSchema = z.object({ code: z.string().min(1).max(2048).optional(), state: z.string().max(512).optional(), error: z.string().max(200).optional() });
-const pickSchema = z.object({ externalId: z.union([z.string().max(64), z.array(z.string().max(64)).max(500)]).optional() });
+const pickSchema = z.object({
+  externalId: z.union([z.string().max(64), z.array(z.string().max(64)).max(500)]).optional(),
+  autoTracking: z.literal('off').optional(),
+});
 
 const CLIENT_ID_VARIABLE: Record<Network, 'FACEBOOK_APP_ID' | 'GOOGLE_CLIENT_ID' | 'LINKEDIN_CLIENT_ID'> = {
   facebook: 'FACEBOOK_APP_ID',
@@ -128,12 +131,16 @@ export function oauthRoutes(ctx: ApiContext): Router {
     const ids = picked.success ? [picked.data.externalId ?? []].flat() : [];
     const connectionId = String(req.params.connectionId);
     if (ids.length === 0) return void res.redirect(303, `/admin/connections/${network}/${encodeURIComponent(connectionId)}?problem=none`);
+    const startOff = picked.success && picked.data.autoTracking === 'off';
+    const connected: string[] = [];
     for (const externalId of ids) {
       // A parked account (needs_reconnect) takes the new grant and resumes; any other is connected (again).
       const existing = await ctx.db.models.AdAccount.findById(accountKeyOf(network, externalId)).lean<AdAccountRecord>();
       if (existing?.status === 'needs_reconnect') await reconnectAccount(ctx, existing._id, connectionId);
-      else await connectReachableAccount(ctx, connectionId, externalId);
+      else connected.push((await connectReachableAccount(ctx, connectionId, externalId, startOff ? { autoTracking: false } : {})).account._id);
     }
+    // Started off to preview first: one account goes straight to its preview.
+    if (startOff && connected.length === 1) return void res.redirect(303, `/admin/accounts/${encodeURIComponent(connected[0]!)}/preview`);
     res.redirect(303, `/admin/accounts?connected=${ids.length}#network-${network}`);
   });
 

@@ -13,3 +13,5 @@ export * from './fold';
 export * from './click-params';
 export * from './auto-tracking-window';
 export * from './campaign-keys';
+export * from './reason-advice';
+export * from './engagement-cap-sweep';
