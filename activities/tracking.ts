@@ -1,7 +1,7 @@
 import { heartbeat } from '@temporalio/activity';
 import type { AnyBulkWriteOperation } from 'mongoose';
 import { bulkWriteInChunks } from '../src/db/bulk';
-import { deleteByIds, findByIds } from '../src/db/by-ids';
+import { deleteByIds } from '../src/db/by-ids';
 import { adKeyOf, type AdDoc } from '../src/db/models/ad';
 import type { AdAuditEntry } from '../src/db/models/ad-audit';
 import type { AdWriteIntent } from '../src/db/models/ad-write-journal';
