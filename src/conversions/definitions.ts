@@ -31,12 +31,14 @@ import {
   type DefinitionProblem,
 } from '../domain/conversions';
 import { NETWORKS, type Network } from '../networks/types';
+import type { CheckDestination } from './destination-check';
 import { ledgerCounts, type LedgerCounts } from './ledger';
 
 export interface DefinitionsContext {
   config: Pick<Config, 'PLAN_TIER' | 'TEMPORAL_TASK_QUEUE'>;
   db: { models: Models };
   temporal: Client;
+  checkDestination: CheckDestination;
 }
 
 /** A refusal the API renders as `{ error: { code, message, details } }`. */
@@ -74,6 +76,17 @@ function problemsError(problems: DefinitionProblem[]): DefinitionError {
   const first = problems.find((p) => p.httpStatus === status) ?? problems[0]!;
   return new DefinitionError(status, first.code.toLowerCase(), problems.map((p) => p.message).join(' '), {
     problems: problems.map((p) => ({ code: p.code, field: p.field, message: p.message })),
+  });
+}
+
+/** The network must know where the events go (CONV-1); nothing is stored when it does not or cannot say. */
+async function requireDestination(ctx: DefinitionsContext, record: ConversionDefinitionRecord): Promise<void> {
+  const refusal = await ctx.checkDestination(record);
+  if (!refusal) return;
+  const { status, code, field, message, retryAfterSeconds } = refusal;
+  throw new DefinitionError(status, code, message, {
+    problems: [{ code: code.toUpperCase(), field, message }],
+    ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
   });
 }
 
@@ -171,6 +184,7 @@ export async function createDefinition(ctx: DefinitionsContext, input: CreateDef
   const now = new Date();
   const id = randomUUID();
   const record = toRecord(draft, { id, now, activeFrom: now, eventIdNamespace: id, api, ...(name ? { name } : {}) });
+  await requireDestination(ctx, record);
   await ctx.db.models.ConversionDefinition.create(record);
   try {
     await startWorkflow(ctx, record);
@@ -276,6 +290,7 @@ export async function replaceDefinition(
     replaces: old._id,
     enabled: old.enabled,
   });
+  await requireDestination(ctx, replacement);
   await ctx.db.models.ConversionDefinition.create(replacement);
   await startWorkflow(ctx, replacement);
   // From here on the router sends new activity to the replacement only.
