@@ -84,6 +84,18 @@ describe('end to end: the customer site and /t.js (issue 15 item 8b)', () => {
     }
   });
 
+  it('consent given before /t.js loaded waits in window.adtrack.q and is applied when the script runs', async () => {
+    const { context, page } = await openSite();
+    try {
+      await context.addInitScript("window.adtrack = { q: [['consent', true]] };");
+      await load(page, `${servers.consent.url}/p/consent-queued`);
+      const token = await eventually(async () => cookie(context, 'adtrack_vid'), { what: 'visitor cookie from the queued consent' });
+      await eventually(async () => (await stack.db.models.PageView.countDocuments({ visitorToken: token })) === 1, { what: 'page view stored' });
+    } finally {
+      await context.close();
+    }
+  });
+
   it('opt-out without the consent switch: tracking runs until consent(false), then no cookie and no beacon on later pages', async () => {
     const { context, page } = await openSite();
     try {
