@@ -2,15 +2,14 @@ import { Router } from 'express';
 import { z } from 'zod';
 import {
   createDefinition,
-  definitionDetails,
   DefinitionError,
   deleteDefinition,
   findDefinition,
   listDefinitions,
-  presentDefinition,
   replaceDefinition,
   setEnabled,
 } from '../../conversions/definitions';
+import { definitionDetails, presentDefinition } from '../../conversions/definition-views';
 import { destinationChecker } from '../../conversions/destination-check';
 import { createNetworkClients } from '../../networks/registry';
 import { TokenVault } from '../../security/token-vault';
