@@ -1,19 +1,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Models } from '../src/db/models';
 import { isNetworkError, NetworkError } from '../src/networks/errors';
-import type { AdNetworkClient, Network, TokenSet } from '../src/networks/types';
-import type { TokenVault } from '../src/security/token-vault';
+import { freshTokens, type TokenDeps } from '../src/networks/access-token';
+import type { AdNetworkClient } from '../src/networks/types';
 import { FailureType } from '../src/domain/failures';
 import { networkRateLimited } from '../src/metrics/registry';
 
-/** Refresh this long before the network's expiry, so no call runs on a token about to die. */
-const REFRESH_AHEAD_MS = 10 * 60 * 1000;
-
-export interface TokenDeps {
-  models: Pick<Models, 'Connection'>;
-  vault: TokenVault;
-  clients: Record<Network, AdNetworkClient>;
-}
+export { storeTokens, type TokenDeps } from '../src/networks/access-token';
 
 /**
  * Runs `fn` with a fresh access token for the connection: loads the sealed tokens, refreshes them
@@ -26,33 +18,12 @@ export async function withAccessToken<T>(deps: TokenDeps, connectionId: string, 
     throw ApplicationFailure.create({ type: FailureType.NetworkAuth, message: 'The connection has no usable token; reconnect it.', nonRetryable: true });
   }
   const client = deps.clients[connection.network];
-  let tokens = deps.vault.open(connection.tokens, connectionId);
   try {
-    if (tokens.expiresAt && Date.parse(tokens.expiresAt) - Date.now() < REFRESH_AHEAD_MS) {
-      tokens = await client.refreshToken(tokens);
-      await storeTokens(deps, connectionId, connection.network, tokens);
-    }
+    const tokens = await freshTokens(deps, connectionId, connection.network, connection.tokens);
     return await fn(tokens.accessToken, client);
   } catch (error) {
     throw await toActivityFailure(deps, connectionId, error);
   }
-}
-
-export async function storeTokens(deps: Pick<TokenDeps, 'models' | 'vault'>, connectionId: string, network: Network, tokens: TokenSet): Promise<void> {
-  await deps.models.Connection.updateOne(
-    { _id: connectionId },
-    {
-      $set: {
-        network,
-        status: 'active',
-        tokens: deps.vault.seal(tokens, connectionId),
-        accessTokenExpiresAt: tokens.expiresAt ? new Date(tokens.expiresAt) : null,
-        refreshedAt: new Date(),
-        lastError: null,
-      },
-    },
-    { upsert: true },
-  );
 }
 
 /** Maps client errors to Temporal failures: auth → park; rate limits honour the network's hint. */

@@ -97,6 +97,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       }
     }
     if (res.headersSent) return;
+    const retryAfter = (apiError.details as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    if (typeof retryAfter === 'number' && !res.getHeader('Retry-After')) res.setHeader('Retry-After', String(retryAfter));
     res.status(apiError.status).json({ error: { code: apiError.code, message: apiError.message, details: apiError.details ?? {} } });
   };
 }

@@ -1,18 +1,16 @@
 /**
  * Conversion-event definitions as the admin API manages them (CONV-1 … CONV-8): validation against
- * the pure rules with the preconditions read from the database, storage, the workflow per
- * definition, and what GET shows (details, ledger counts with reasons, last error, live state).
+ * the pure rules with the preconditions read from the database, the destination read back from the
+ * network, storage and the workflow per definition. What GET shows is in definition-views.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { conversionWorkflow } from '../../workflows/conversions';
 import {
-  conversionStateQuery,
   conversionWorkflowId,
   deleteConversionSignal,
   handOverConversionSignal,
   setConversionEnabledSignal,
-  type ConversionLiveState,
 } from '../../workflows/conversions-definitions';
 import { AdAccountIdKey, AdNetworkKey } from '../../workflows/search-attributes';
 import type { Config } from '../config';
@@ -31,12 +29,13 @@ import {
   type DefinitionProblem,
 } from '../domain/conversions';
 import { NETWORKS, type Network } from '../networks/types';
-import { ledgerCounts, type LedgerCounts } from './ledger';
+import type { CheckDestination } from './destination-check';
 
 export interface DefinitionsContext {
   config: Pick<Config, 'PLAN_TIER' | 'TEMPORAL_TASK_QUEUE'>;
   db: { models: Models };
   temporal: Client;
+  checkDestination: CheckDestination;
 }
 
 /** A refusal the API renders as `{ error: { code, message, details } }`. */
@@ -74,6 +73,17 @@ function problemsError(problems: DefinitionProblem[]): DefinitionError {
   const first = problems.find((p) => p.httpStatus === status) ?? problems[0]!;
   return new DefinitionError(status, first.code.toLowerCase(), problems.map((p) => p.message).join(' '), {
     problems: problems.map((p) => ({ code: p.code, field: p.field, message: p.message })),
+  });
+}
+
+/** The network must know where the events go (CONV-1); nothing is stored when it does not or cannot say. */
+async function requireDestination(ctx: DefinitionsContext, record: ConversionDefinitionRecord): Promise<void> {
+  const refusal = await ctx.checkDestination(record);
+  if (!refusal) return;
+  const { status, code, field, message, retryAfterSeconds } = refusal;
+  throw new DefinitionError(status, code, message, {
+    problems: [{ code: code.toUpperCase(), field, message }],
+    ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
   });
 }
 
@@ -171,6 +181,7 @@ export async function createDefinition(ctx: DefinitionsContext, input: CreateDef
   const now = new Date();
   const id = randomUUID();
   const record = toRecord(draft, { id, now, activeFrom: now, eventIdNamespace: id, api, ...(name ? { name } : {}) });
+  await requireDestination(ctx, record);
   await ctx.db.models.ConversionDefinition.create(record);
   try {
     await startWorkflow(ctx, record);
@@ -276,64 +287,11 @@ export async function replaceDefinition(
     replaces: old._id,
     enabled: old.enabled,
   });
+  await requireDestination(ctx, replacement);
   await ctx.db.models.ConversionDefinition.create(replacement);
   await startWorkflow(ctx, replacement);
   // From here on the router sends new activity to the replacement only.
   await ctx.db.models.ConversionDefinition.updateOne({ _id: old._id }, { $set: { status: 'replaced', replacedBy: replacement._id } });
   await signalIfRunning(ctx, old._id, (handle) => handle.signal(handOverConversionSignal, { to: replacement._id }));
   return { replaced: { ...old, status: 'replaced', replacedBy: replacement._id }, replacement };
-}
-
-export function presentDefinition(record: ConversionDefinitionRecord) {
-  return {
-    id: record._id,
-    name: record.name,
-    network: record.network,
-    adAccountId: record.adAccountId,
-    trigger: record.trigger,
-    audience: record.audience,
-    eventName: record.eventName,
-    value: record.value,
-    currency: record.currency,
-    predictiveLeadScore: record.predictiveLeadScore,
-    consent: record.consent,
-    sharedFields: record.sharedFields,
-    pixelId: record.pixelId,
-    conversionAction: record.conversionAction,
-    conversionRule: record.conversionRule,
-    api: record.api,
-    enabled: record.enabled,
-    status: record.status,
-    createdAt: record.createdAt,
-    activeFrom: record.activeFrom,
-    replaces: record.replaces,
-    replacedBy: record.replacedBy,
-    lastSentAt: record.lastSentAt,
-    lastError: record.lastError,
-    workflowId: conversionWorkflowId(record._id),
-  };
-}
-
-const LIVE_QUERY_TIMEOUT_MS = 3_000;
-
-/** The workflow's live state, or null when it is not running (or does not answer in time). */
-export async function liveStateOf(ctx: DefinitionsContext, id: string): Promise<ConversionLiveState | null> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      ctx.temporal.workflow.getHandle(conversionWorkflowId(id)).query(conversionStateQuery),
-      new Promise<null>((resolve) => {
-        timer = setTimeout(() => resolve(null), LIVE_QUERY_TIMEOUT_MS);
-      }),
-    ]);
-  } catch {
-    return null;
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
-}
-
-export async function definitionDetails(ctx: DefinitionsContext, record: ConversionDefinitionRecord): Promise<ReturnType<typeof presentDefinition> & { counts: LedgerCounts; live: ConversionLiveState | null }> {
-  const [counts, live] = await Promise.all([ledgerCounts(ctx.db.models, record._id), liveStateOf(ctx, record._id)]);
-  return { ...presentDefinition(record), counts, live };
 }

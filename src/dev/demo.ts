@@ -28,8 +28,33 @@ async function call(method: string, url: string, body?: unknown, token?: string)
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) };
 }
 
+export const DEMO_FORM_NAME = 'Demo landing page';
+
+/**
+ * The landing site's form submits to a form of this system: found by name (a restart reuses it) or
+ * created, then handed to the landing site, so "Send" on a demo page creates a contact.
+ */
+export async function wireLandingForm(options: Pick<DemoOptions, 'apiUrl' | 'adminToken'> & { landingUrl: string }): Promise<string> {
+  const api = (method: string, path: string, body?: unknown) => call(method, `${options.apiUrl}${path}`, body, options.adminToken);
+  const forms = await api('GET', '/api/forms');
+  let formId: string | undefined = (forms.body?.items as { id: string; name: string }[] | undefined)?.find((f) => f.name === DEMO_FORM_NAME)?.id;
+  if (!formId) {
+    const created = await api('POST', '/api/forms', { name: DEMO_FORM_NAME, alwaysCreateNewContact: false });
+    if (created.status !== 201) throw new Error(`creating the demo form failed (${created.status})`);
+    formId = created.body.id as string;
+  }
+  const handed = await call('PUT', `${options.landingUrl}/_sandbox/form`, { formId });
+  if (handed.status !== 200) throw new Error(`the landing site refused the demo form (${handed.status})`);
+  return formId;
+}
+
 export async function runDemo(options: DemoOptions): Promise<void> {
   const api = (method: string, path: string, body?: unknown) => call(method, `${options.apiUrl}${path}`, body, options.adminToken);
+  // The ad accounts still connect when this fails: it only costs the landing form.
+  await wireLandingForm({ ...options, landingUrl: options.sandboxUrls.landing }).then(
+    () => options.say(`demo: the landing site's form (${options.sandboxUrls.landing}/p/<slug>) creates contacts through "${DEMO_FORM_NAME}"`),
+    (error: unknown) => options.say(`demo: the landing form is not wired (${error instanceof Error ? error.message : String(error)})`),
+  );
   const accountIds: string[] = [];
   for (const network of NETWORKS) {
     const sandbox = options.sandboxUrls[network];

@@ -96,7 +96,13 @@ async function main(): Promise<void> {
   // The local network sandboxes stand in for Facebook, Google Ads and LinkedIn unless turned off.
   const withSandboxes = process.env.ADTRACK_SANDBOXES !== 'false';
   const sandboxUrls = { facebook: 'http://127.0.0.1:4101', google: 'http://127.0.0.1:4102', linkedin: 'http://127.0.0.1:4103', landing: 'http://127.0.0.1:4104' };
-  if (withSandboxes) Object.assign(env, sandboxServiceEnv(sandboxUrls), { TRACKING_SCRIPT_URL: `http://localhost:${port}/t.js` });
+  if (withSandboxes) {
+    Object.assign(env, sandboxServiceEnv(sandboxUrls), { TRACKING_SCRIPT_URL: `http://localhost:${port}/t.js` });
+    // The landing site plays the customer's website: without its origin every beacon of the demo pages was refused.
+    const landingOrigins = [sandboxUrls.landing, sandboxUrls.landing.replace('127.0.0.1', 'localhost')];
+    const configured = (env.CORS_SITE_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+    env.CORS_SITE_ORIGINS = [...new Set([...configured, ...landingOrigins])].join(',');
+  }
 
   const node = (name: string, entry: string) =>
     watch(supervise(name, process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, entry)], { env, cwd: PROJECT_ROOT, logFile: path.join(LOG_DIR, `${name}.log`) }));

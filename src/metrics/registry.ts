@@ -86,6 +86,13 @@ export const visitorEvents = new Counter({
   registers: [registry],
 });
 
+/** No label: the origin comes from the caller and would make the series count unbounded; the API's log names it. */
+export const visitorOriginRefused = new Counter({
+  name: 'adtrack_visitor_origin_refused_total',
+  help: 'Public visitor-tracking calls refused because the page origin is not in CORS_SITE_ORIGINS',
+  registers: [registry],
+});
+
 /**
  * Reason codes are the product's own upper-case identifiers; anything else (a network's free-form
  * code) is folded into OTHER so a surprising network answer cannot mint new series.

@@ -1,4 +1,4 @@
-import type { Network, NetworkErrorInfo, NetworkErrorKind } from './types';
+import type { ConversionDestinationCheck, Network, NetworkErrorInfo, NetworkErrorKind } from './types';
 
 /** Every client turns the network's error envelope into this, so callers decide retry vs. reconnect. */
 export class NetworkError extends Error implements NetworkErrorInfo {
@@ -33,4 +33,20 @@ export class NetworkError extends Error implements NetworkErrorInfo {
 
 export function isNetworkError(error: unknown): error is NetworkError {
   return error instanceof NetworkError;
+}
+
+/**
+ * Runs a conversion-destination read: the network's "no such object" and "not yours" answers both
+ * mean events sent there would fail, so they become `not_found`; anything else it cannot answer
+ * (auth, throttling, outage) is thrown for the caller to report as such.
+ */
+export async function readDestination(what: string, read: () => Promise<ConversionDestinationCheck>): Promise<ConversionDestinationCheck> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isNetworkError(error) && (error.kind === 'not_found' || error.kind === 'permission')) {
+      return { ok: false, problem: 'not_found', message: `${what} does not exist or this account's token cannot reach it (${error.code}).` };
+    }
+    throw error;
+  }
 }

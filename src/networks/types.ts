@@ -212,6 +212,9 @@ export interface NetworkErrorInfo {
   retryAfterMs?: number;
 }
 
+/** What a network says about a conversion destination (CONV-1): usable, or why events sent to it would fail. */
+export type ConversionDestinationCheck = { ok: true } | { ok: false; problem: 'not_found' | 'not_usable'; message: string };
+
 export interface AdNetworkClient {
   readonly network: Network;
   /** Documented maxima the callers chunk by. */
@@ -227,4 +230,11 @@ export interface AdNetworkClient {
   getAdMetrics(accessToken: string, accountId: string, query: MetricsQuery): Promise<Page<AdDayMetrics>>;
   listLeadForms(accessToken: string, accountId: string): Promise<LeadForm[]>;
   listLeads(accessToken: string, accountId: string, options: ListLeadsOptions): Promise<Page<NetworkLead>>;
+  /**
+   * Reads where the account's conversion events would go — the Facebook pixel (dataset) id, the Google
+   * conversion action resource name, the LinkedIn conversion rule URN — with the account's token:
+   * `not_found` when the network says it does not exist or the token cannot reach it, `not_usable`
+   * when it exists but cannot take uploaded events. Throws a NetworkError when the network cannot say.
+   */
+  checkConversionDestination(accessToken: string, accountId: string, destination: string): Promise<ConversionDestinationCheck>;
 }

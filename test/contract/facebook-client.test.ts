@@ -311,6 +311,11 @@ describe('FacebookClient: leads and conversions', () => {
     const old = { event_name: 'Lead', event_time: Math.floor(Date.now() / 1000) - 8 * 86_400, action_source: 'email' as const, user_data: hashUserData({ email: 'a@b.co' }) };
     expect(await caught(client.sendEvents(token, seed.accounts[0]!.pixelId, [old]))).toMatchObject({ kind: 'invalid', code: '100' });
   });
+
+  it('issue 15 item 8b checkConversionDestination reads GET /{pixel-id}: the seeded pixel is usable, an unknown one not_found', async () => {
+    expect(await client.checkConversionDestination(token, account(), seed.accounts[0]!.pixelId)).toEqual({ ok: true });
+    expect(await client.checkConversionDestination(token, account(), '99999999999999')).toMatchObject({ ok: false, problem: 'not_found' });
+  });
 });
 
 describe('client hygiene', () => {

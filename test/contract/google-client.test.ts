@@ -267,6 +267,14 @@ describe('§4.2 uploadClickConversions', () => {
     const actions = await client.listConversionActions(token, cid);
     expect(actions.find((a) => a.type === 'UPLOAD_CLICKS')?.id).toBe(seed.conversionActionIds[0]);
   });
+
+  it('issue 15 item 8b checkConversionDestination: an UPLOAD_CLICKS action is usable, another type not_usable, an unknown id not_found', async () => {
+    const resource = (id: string) => `customers/${cid}/conversionActions/${id}`;
+    expect(await client.checkConversionDestination(token, cid, resource(seed.conversionActionIds[0] ?? ''))).toEqual({ ok: true });
+    const other = (await client.listConversionActions(token, cid)).find((a) => a.type !== 'UPLOAD_CLICKS');
+    expect(await client.checkConversionDestination(token, cid, resource(other?.id ?? ''))).toMatchObject({ ok: false, problem: 'not_usable' });
+    expect(await client.checkConversionDestination(token, cid, resource('12345'))).toMatchObject({ ok: false, problem: 'not_found' });
+  });
 });
 
 describe('§7 error mapping', () => {

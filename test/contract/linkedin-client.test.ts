@@ -305,6 +305,12 @@ describe('sendConversionEvents (§4)', () => {
     const rules = await client.listConversionRules(token, accountId());
     expect(rules.map((r) => r.id).sort()).toEqual([...seed.accounts[0]!.conversionRuleIds].sort());
   });
+
+  it('§4.1 issue 15 item 8b checkConversionDestination reads GET /rest/conversions/{id}?account=: the account rule is usable, an unknown one not_found', async () => {
+    const rule = `urn:lla:llaPartnerConversion:${seed.accounts[0]!.conversionRuleIds[0]!}`;
+    expect(await client.checkConversionDestination(token, accountId(), rule)).toEqual({ ok: true });
+    expect(await client.checkConversionDestination(token, accountId(), 'urn:lla:llaPartnerConversion:987654321')).toMatchObject({ ok: false, problem: 'not_found' });
+  });
 });
 
 describe('error mapping (§6)', () => {

@@ -17,6 +17,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   429: 'Rate-limited (see Retry-After)',
   500: 'Internal error (no details; the X-Request-Id identifies it in the logs)',
   502: 'The ad network could not be reached',
+  503: 'A dependency is unavailable; nothing was stored, retry after Retry-After',
 };
 
 /** Express `:param` → OpenAPI `{param}`. */

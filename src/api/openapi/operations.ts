@@ -45,13 +45,16 @@ const ok200 = (schema: z.ZodType, description = 'OK') => ({ 200: { description, 
 /** Definition problems answer with their code in lower case (`src/domain/conversions/definition-problems.ts`). */
 const definitionErrors = {
   403: ['plan_limit_reached'],
-  409: ['ad_account_not_connected', 'lead_sync_off', 'no_business_manager'],
+  409: ['ad_account_not_connected', 'lead_sync_off', 'no_business_manager', 'ad_account_needs_reconnect'],
   422: [
     'network_unsupported', 'ad_account_required', 'trigger_invalid', 'stages_required', 'stage_unknown', 'stage_not_supported', 'form_required', 'form_not_eligible',
     'audience_invalid', 'option_not_for_trigger', 'option_not_for_network', 'event_name_invalid', 'value_invalid', 'value_without_currency', 'currency_without_value',
     'currency_invalid', 'consent_incomplete', 'shared_field_unknown', 'mandatory_field_removed', 'pixel_required', 'conversion_action_required',
     'conversion_action_invalid', 'conversion_rule_required', 'conversion_rule_invalid', 'api_not_supported',
+    // Read back from the network with the account's token (src/conversions/destination-check.ts).
+    'pixel_not_found', 'conversion_action_not_found', 'conversion_action_not_usable', 'conversion_rule_not_found', 'conversion_rule_not_usable',
   ],
+  503: ['network_unavailable'],
 };
 const ok202 = { 202: { description: 'accepted; the workflow acts on it', schema: r.accepted } };
 

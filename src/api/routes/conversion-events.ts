@@ -2,15 +2,17 @@ import { Router } from 'express';
 import { z } from 'zod';
 import {
   createDefinition,
-  definitionDetails,
   DefinitionError,
   deleteDefinition,
   findDefinition,
   listDefinitions,
-  presentDefinition,
   replaceDefinition,
   setEnabled,
 } from '../../conversions/definitions';
+import { definitionDetails, presentDefinition } from '../../conversions/definition-views';
+import { destinationChecker } from '../../conversions/destination-check';
+import { createNetworkClients } from '../../networks/registry';
+import { TokenVault } from '../../security/token-vault';
 import type { ApiContext } from '../context';
 import { ApiError, parseInput } from '../errors';
 
@@ -67,8 +69,14 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function conversionEventRoutes(ctx: ApiContext): Router {
+export function conversionEventRoutes(api: ApiContext): Router {
   const router = Router();
+  const checkDestination = destinationChecker({
+    models: api.db.models,
+    vault: new TokenVault(api.config.ENCRYPTION_KEYS),
+    clients: createNetworkClients(api.config),
+  });
+  const ctx = { ...api, checkDestination };
 
   router.post('/conversion-events', async (req, res) => {
     const body = parseInput(createSchema, req.body);

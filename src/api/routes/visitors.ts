@@ -4,6 +4,8 @@ import { deliverSoon, relayDepsOf } from '../../conversions/crm-relay';
 import { parseVisitorToken } from '../../domain/visitors';
 import { recordPageView, TrackingInputError } from '../../visitors/page-views';
 import { TokenBucketLimiter } from '../../visitors/rate-limit';
+import { RefusedOriginLog } from '../../visitors/refused-origins';
+import { visitorOriginRefused } from '../../metrics/registry';
 import { FormNotFoundError, submitForm } from '../../visitors/submissions';
 import type { ApiContext } from '../context';
 import { checkJsonShape, parseJsonText } from '../body';
@@ -69,6 +71,7 @@ export function visitorRoutes(ctx: ApiContext): Router {
   // An office or a mobile carrier puts many visitors behind one address: a wider bucket per IP.
   const perIp = new TokenBucketLimiter({ ratePerMinute: ctx.config.TRACKING_RATE_PER_MINUTE * 5, burst: ctx.config.TRACKING_RATE_BURST * 5 });
   const emailLinkKeys = ctx.config.ENCRYPTION_KEYS.map((key) => key.key);
+  const refusedLog = new RefusedOriginLog({ intervalMs: 10 * 60_000, maxOrigins: 100 });
 
   const cors = (req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
@@ -76,6 +79,13 @@ export function visitorRoutes(ctx: ApiContext): Router {
     if (origin !== undefined) {
       res.setHeader('Vary', 'Origin');
       if (!allowed.has(origin.toLowerCase())) {
+        visitorOriginRefused.inc();
+        const site = origin.slice(0, 200);
+        if (refusedLog.shouldLog(site, Date.now())) {
+          ctx.logger.warn({ origin: site, path: req.path }, 'tracking refused: the site origin is not in CORS_SITE_ORIGINS (logged once per origin per 10 min)');
+        }
+        // The refusal is readable by the page, so /t.js can tell the site owner in the console.
+        if (req.method !== 'OPTIONS') res.setHeader('Access-Control-Allow-Origin', origin);
         return next(new ApiError(403, 'origin_not_allowed', 'This site is not allowed to send tracking data (see CORS_SITE_ORIGINS).'));
       }
       res.setHeader('Access-Control-Allow-Origin', origin);

@@ -10,8 +10,16 @@
  *   `data-adtrack-form="<formId>"` are wired automatically. Such a form without an `action` is not
  *   navigated away from (that would put the answers into the URL); the form gets
  *   `data-adtrack-status` = sending | sent | failed and an `adtrack:submitted` event.
+ * - Consent (issue 15 item 8b): with `data-consent="required"` on the script tag nothing happens —
+ *   no cookie, no request — until the page calls `adtrack.consent(true)`, as Meta's pixel waits for
+ *   `fbq('consent', 'grant')`. `adtrack.consent(false)` is the opt-out in either mode: the visitor
+ *   cookie is deleted, `adtrack_optout=1` remembers the refusal and nothing more is sent. Without
+ *   consent a form still submits (the visitor sends it on purpose) but carries no visitor token or
+ *   Meta cookies. Calls made before the script loaded wait in `window.adtrack.q` (`[['consent', true]]`).
+ * - The first page view of a page goes out with fetch so its answer can be read: a site missing from
+ *   CORS_SITE_ORIGINS gets a console warning instead of silently losing every beacon.
  */
-import { VISITOR_COOKIE_MAX_AGE_SECONDS, VISITOR_COOKIE_NAME, VISITOR_TOKEN_BYTES } from '../../domain/visitors';
+import { VISITOR_COOKIE_MAX_AGE_SECONDS, VISITOR_COOKIE_NAME, VISITOR_OPT_OUT_COOKIE_NAME, VISITOR_TOKEN_BYTES } from '../../domain/visitors';
 
 export function trackingScript(apiBaseUrl: string): string {
   const config = JSON.stringify({
@@ -19,12 +27,16 @@ export function trackingScript(apiBaseUrl: string): string {
     cookie: VISITOR_COOKIE_NAME,
     maxAge: VISITOR_COOKIE_MAX_AGE_SECONDS,
     bytes: VISITOR_TOKEN_BYTES,
+    optOut: VISITOR_OPT_OUT_COOKIE_NAME,
   });
   return `/* adtrack visitor tracking */
 (function (w, d) {
   'use strict';
   if (w.adtrack && w.adtrack.loaded) return;
   var C = ${config};
+  var script = d.currentScript;
+  var consentRequired = Boolean(script && script.getAttribute('data-consent') === 'required');
+  var queued = (w.adtrack && w.adtrack.q) || [];
 
   function hex(bytes) {
     var out = '';
@@ -45,30 +57,66 @@ export function trackingScript(apiBaseUrl: string): string {
     }
     return null;
   }
+  function setCookie(name, value, maxAge) {
+    d.cookie = name + '=' + value + '; Max-Age=' + maxAge + '; Path=/; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '');
+  }
   function visitorToken() {
     var token = readCookie(C.cookie);
     if (!token || !/^[0-9a-f]{32}$/.test(token)) token = randomHex(C.bytes);
     // First-party cookie, refreshed on every visit.
-    d.cookie = C.cookie + '=' + token + '; Max-Age=' + C.maxAge + '; Path=/; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '');
+    setCookie(C.cookie, token, C.maxAge);
     return token;
   }
-  var token = visitorToken();
+  /** Null until tracking may run: consent given (or not required) and no opt-out. */
+  var token = null;
 
-  function send(path, body) {
+  var warned = false;
+  function warnIfRefused(res) {
+    if (warned || res.status !== 403) return;
+    res.json().then(function (body) {
+      if (warned || !body || !body.error || body.error.code !== 'origin_not_allowed') return;
+      warned = true;
+      if (w.console && w.console.warn) w.console.warn('[adtrack] ' + location.origin + ' is not in CORS_SITE_ORIGINS of ' + C.api + ': its page views and form submissions are refused. Add the origin to CORS_SITE_ORIGINS.');
+    })['catch'](function () {});
+  }
+  function post(path, data) {
+    return w.fetch(C.api + path, { method: 'POST', body: data, keepalive: true, mode: 'cors', credentials: 'omit', headers: { 'Content-Type': 'text/plain' } });
+  }
+  function send(path, body, readAnswer) {
     var data = JSON.stringify(body);
+    if (readAnswer && w.fetch) { post(path, data).then(warnIfRefused)['catch'](function () {}); return; }
     try {
       if (navigator.sendBeacon && navigator.sendBeacon(C.api + path, data)) return;
     } catch (e) { /* fall back to fetch */ }
-    if (w.fetch) w.fetch(C.api + path, { method: 'POST', body: data, keepalive: true, mode: 'cors', credentials: 'omit', headers: { 'Content-Type': 'text/plain' } })['catch'](function () {});
+    if (w.fetch) post(path, data)['catch'](function () {});
   }
 
   var lastUrl = null;
   function pageView() {
+    if (!token) return;
     var url = location.href;
     if (url === lastUrl) return;
     var referrer = lastUrl || d.referrer || '';
+    var first = lastUrl === null;
     lastUrl = url;
-    send('/t/pageview', { visitorToken: token, url: url, referrer: referrer, title: d.title || '', pageViewId: randomHex(12) });
+    send('/t/pageview', { visitorToken: token, url: url, referrer: referrer, title: d.title || '', pageViewId: randomHex(12) }, first);
+  }
+
+  function start() {
+    if (token) return;
+    token = visitorToken();
+    pageView();
+  }
+  function consent(granted) {
+    if (granted) {
+      if (readCookie(C.optOut)) setCookie(C.optOut, '', 0);
+      start();
+      return;
+    }
+    token = null;
+    lastUrl = null;
+    setCookie(C.cookie, '', 0);
+    setCookie(C.optOut, '1', C.maxAge);
   }
 
   function submitForm(formId, data, submissionId) {
@@ -76,13 +124,15 @@ export function trackingScript(apiBaseUrl: string): string {
       email: data && data.email,
       fields: (data && data.fields) || {},
       pageUrl: location.href,
-      visitorToken: token,
       submissionId: submissionId || randomHex(16)
     };
-    // The Meta pixel's own cookies, when the site runs it: they improve Facebook's match of the event.
-    var fbc = readCookie('_fbc'), fbp = readCookie('_fbp');
-    if (fbc) body.fbc = fbc;
-    if (fbp) body.fbp = fbp;
+    if (token) {
+      body.visitorToken = token;
+      // The Meta pixel's own cookies, when the site runs it: they improve Facebook's match of the event.
+      var fbc = readCookie('_fbc'), fbp = readCookie('_fbp');
+      if (fbc) body.fbc = fbc;
+      if (fbp) body.fbp = fbp;
+    }
     if (!w.fetch) { send('/t/forms/' + encodeURIComponent(formId) + '/submissions', body); return Promise.resolve({ ok: true }); }
     // 503 (the service is briefly unavailable) and 429 say when to try again: the same submissionId
     // makes the retry idempotent, so nothing is lost and nothing doubled.
@@ -90,6 +140,7 @@ export function trackingScript(apiBaseUrl: string): string {
       return w.fetch(C.api + '/t/forms/' + encodeURIComponent(formId) + '/submissions', {
         method: 'POST', body: JSON.stringify(body), keepalive: true, mode: 'cors', credentials: 'omit', headers: { 'Content-Type': 'text/plain' }
       }).then(function (res) {
+        if (res.status === 403) warnIfRefused(res.clone());
         if ((res.status === 503 || res.status === 429) && left > 0) {
           var wait = Math.min(Math.max(Number(res.headers.get('Retry-After')) || 1, 1), 10);
           return new Promise(function (resolve) { setTimeout(resolve, wait * 1000); }).then(function () { return attempt(left - 1); });
@@ -140,8 +191,12 @@ export function trackingScript(apiBaseUrl: string): string {
     w.addEventListener('popstate', pageView);
   }
 
-  w.adtrack = { loaded: true, visitorToken: function () { return token; }, submitForm: submitForm, trackPageView: pageView };
-  pageView();
+  w.adtrack = { loaded: true, visitorToken: function () { return token; }, submitForm: submitForm, trackPageView: pageView, consent: consent };
+  if (!consentRequired && !readCookie(C.optOut)) start();
+  for (var q = 0; q < queued.length; q++) {
+    var call = queued[q];
+    if (call && typeof w.adtrack[call[0]] === 'function') w.adtrack[call[0]].apply(null, Array.prototype.slice.call(call, 1));
+  }
   if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', wireAll); else wireAll();
 })(window, document);
 `;

@@ -8,6 +8,8 @@ export const VISITOR_COOKIE_NAME = 'adtrack_vid';
 /** How long the browser keeps the cookie (refreshed on every visit): about 13 months. */
 export const VISITOR_COOKIE_MAX_AGE_SECONDS = 395 * 24 * 60 * 60;
 export const VISITOR_TOKEN_BYTES = 16;
+/** Set by `adtrack.consent(false)`: the visitor refused tracking; nothing is stored or sent while it exists. */
+export const VISITOR_OPT_OUT_COOKIE_NAME = 'adtrack_optout';
 
 const TOKEN_PATTERN = /^[0-9a-f]{32}$/;
 

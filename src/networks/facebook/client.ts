@@ -1,9 +1,10 @@
-import { NetworkError } from '../errors';
+import { NetworkError, readDestination } from '../errors';
 import type {
   AdAccountInfo,
   AdDayMetrics,
   AdNetworkClient,
   AdRecord,
+  ConversionDestinationCheck,
   LeadForm,
   ListAdsOptions,
   ListLeadsOptions,
@@ -221,6 +222,15 @@ export class FacebookClient implements AdNetworkClient {
       ...(options.testEventCode ? { test_event_code: options.testEventCode } : {}),
     });
     return { eventsReceived: result.events_received ?? 0, messages: result.messages ?? [], ...(result.fbtrace_id ? { fbtraceId: result.fbtrace_id } : {}) };
+  }
+
+  /** `GET /{pixel-id}` (the dataset the Conversions API posts to): Graph answers 100/33 when it is missing or out of the token's reach. */
+  async checkConversionDestination(accessToken: string, _accountId: string, pixelId: string): Promise<ConversionDestinationCheck> {
+    if (!/^\d+$/.test(pixelId)) return { ok: false, problem: 'not_found', message: `"${pixelId}" is not a pixel id.` };
+    return readDestination(`Pixel ${pixelId}`, async () => {
+      await this.graph.get<{ id: string }>(pixelId, accessToken, { fields: 'id' });
+      return { ok: true };
+    });
   }
 
   private async extend(token: string): Promise<TokenSet> {

@@ -1,9 +1,10 @@
-import { NetworkError } from '../errors';
+import { NetworkError, readDestination } from '../errors';
 import type {
   AdAccountInfo,
   AdDayMetrics,
   AdNetworkClient,
   AdRecord,
+  ConversionDestinationCheck,
   LeadForm,
   ListAdsOptions,
   ListLeadsOptions,
@@ -219,6 +220,22 @@ export class GoogleAdsClient implements AdNetworkClient {
   async listConversionActions(accessToken: string, customerId: string): Promise<GoogleConversionAction[]> {
     const rows = await this.http.searchAll<{ conversionAction?: Partial<GoogleConversionAction> }>(accessToken, digits(customerId, 'customer id'), CONVERSION_ACTIONS_QUERY);
     return rows.map(({ conversionAction: a }) => ({ id: a?.id ?? '', name: a?.name ?? '', type: a?.type ?? '', status: a?.status ?? '' }));
+  }
+
+  /**
+   * The conversion action by its resource name among the customer's actions (GoogleAdsService search,
+   * reference §4.2): uploads need it enabled and of type UPLOAD_CLICKS.
+   */
+  async checkConversionDestination(accessToken: string, customerId: string, resourceName: string): Promise<ConversionDestinationCheck> {
+    const id = /^customers\/\d+\/conversionActions\/(\d+)$/.exec(resourceName)?.[1];
+    return readDestination(`Conversion action ${resourceName}`, async () => {
+      const action = id === undefined ? undefined : (await this.listConversionActions(accessToken, customerId)).find((a) => a.id === id);
+      if (!action || action.status === 'REMOVED') return { ok: false, problem: 'not_found', message: `Conversion action ${resourceName} does not exist in customer ${customerId}.` };
+      if (action.type !== 'UPLOAD_CLICKS' || action.status !== 'ENABLED') {
+        return { ok: false, problem: 'not_usable', message: `Conversion action ${resourceName} is ${action.status} of type ${action.type}; uploads need an enabled UPLOAD_CLICKS action.` };
+      }
+      return { ok: true };
+    });
   }
 
   /**

@@ -4,6 +4,7 @@ import type {
   AdDayMetrics,
   AdNetworkClient,
   AdRecord,
+  ConversionDestinationCheck,
   LeadForm,
   ListAdsOptions,
   ListLeadsOptions,
@@ -16,7 +17,7 @@ import type {
 } from '../types';
 import { CREATIVES_PAGE_MAX, listAds } from './ads';
 import { writeCampaignUrlParameters } from './campaign-url-parameters';
-import { listConversionRules, sendConversionEvents, type ConversionEventResult, type ConversionRule, type LinkedInConversionEvent } from './conversions';
+import { checkConversionRule, listConversionRules, sendConversionEvents, type ConversionEventResult, type ConversionRule, type LinkedInConversionEvent } from './conversions';
 import { RestliTransport, type CollectionResponse } from './http';
 import { listLeadForms, listLeads } from './leads';
 import { getAdMetrics } from './metrics';
@@ -144,6 +145,11 @@ export class LinkedInClient implements AdNetworkClient {
   /** LinkedIn-specific (CONV-1): Conversions API events, BATCH_CREATE ≤ 5,000, per-event results. */
   sendConversionEvents(accessToken: string, events: LinkedInConversionEvent[]): Promise<ConversionEventResult[]> {
     return sendConversionEvents(this.api, accessToken, events);
+  }
+
+  /** `GET /rest/conversions/{id}?account=…` (§4.1): the rule must belong to this account. */
+  checkConversionDestination(accessToken: string, accountId: string, ruleUrn: string): Promise<ConversionDestinationCheck> {
+    return checkConversionRule(this.api, accessToken, accountIdOf(accountId), ruleUrn);
   }
 
   /** LinkedIn-specific: the account's conversion rules, for the admin to pick one (CONV-1). */

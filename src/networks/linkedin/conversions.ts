@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { NetworkErrorInfo } from '../types';
+import { readDestination } from '../errors';
+import type { ConversionDestinationCheck, NetworkErrorInfo } from '../types';
 import { errorFromResponse } from './errors';
 import type { CollectionResponse, RestliTransport } from './http';
-import { buildQuery, urns } from './restli';
+import { buildQuery, idOf, urns } from './restli';
 
 /** §4.2: at most 5,000 events per BATCH_CREATE. */
 export const CONVERSION_EVENTS_BATCH_MAX = 5_000;
@@ -98,4 +99,15 @@ export async function listConversionRules(api: RestliTransport, accessToken: str
     rules.push(...(page.elements ?? []).map((r) => ({ id: String(r.id), name: r.name, type: r.type, enabled: r.enabled })));
     if ((page.elements ?? []).length < count) return rules;
   }
+}
+
+export function checkConversionRule(api: RestliTransport, accessToken: string, accountId: string, ruleUrn: string): Promise<ConversionDestinationCheck> {
+  const ruleId = idOf(ruleUrn);
+  if (!ruleId) return Promise.resolve({ ok: false, problem: 'not_found', message: `"${ruleUrn}" is not a conversion rule URN.` });
+  return readDestination(`Conversion rule ${ruleUrn}`, async () => {
+    const rule = await api.get<{ account?: string; enabled?: boolean }>(accessToken, `/conversions/${ruleId}`, buildQuery({ account: urns.account(accountId) }));
+    if (rule.account !== urns.account(accountId)) return { ok: false, problem: 'not_found', message: `Conversion rule ${ruleUrn} belongs to another ad account.` };
+    if (rule.enabled === false) return { ok: false, problem: 'not_usable', message: `Conversion rule ${ruleUrn} is disabled.` };
+    return { ok: true };
+  });
 }

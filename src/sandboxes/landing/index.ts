@@ -7,12 +7,16 @@ import express, { type Express, type Request } from 'express';
  * - `/r/<slug>`        301 → /p/<slug>           (a redirecting URL)
  * - `/upgrade/<slug>`  301 → https://…/p/<slug> (http→https counts as a redirect, TRK-3)
  * Query strings are kept across redirects, like real servers do.
+ * `PUT /_sandbox/form {formId}` names the form of this system the page's form submits to (the demo
+ * creates one at start, so "Send" creates a contact).
  */
 export interface LandingSiteOptions {
   /** URL of the tracking script to include in pages (`/t.js` of the API), if any. */
   trackingScriptUrl?: string;
   /** Form id of this system for the page's form (`data-adtrack-form="<id>"`, wired by the tracking script). Read per request. */
   formId?: string;
+  /** `required`: the script tag carries `data-consent="required"` (no tracking until the page grants it). Read per request. */
+  consent?: 'required';
 }
 
 const escapeHtml = (value: string) =>
@@ -32,9 +36,18 @@ export function createLandingSite(options: LandingSiteOptions = {}): { app: Expr
     if (visits.length > 10_000) visits.shift();
     next();
   });
+  app.put('/_sandbox/form', express.json(), (req, res) => {
+    const formId: unknown = (req.body as { formId?: unknown } | undefined)?.formId;
+    if (typeof formId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(formId)) {
+      return void res.status(400).json({ error: { code: 'validation_failed', message: 'formId: 1-64 letters, digits, dash or underscore', details: {} } });
+    }
+    options.formId = formId;
+    res.json({ formId });
+  });
   app.get('/p/:slug', (req, res) => {
     const slug = escapeHtml(req.params.slug);
-    const script = options.trackingScriptUrl ? `<script src="${escapeHtml(options.trackingScriptUrl)}" async></script>` : '';
+    const consent = options.consent === 'required' ? ' data-consent="required"' : '';
+    const script = options.trackingScriptUrl ? `<script src="${escapeHtml(options.trackingScriptUrl)}"${consent} async></script>` : '';
     res.type('html').send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${slug} — Example landing page</title>${script}</head>
 <body><h1>${slug}</h1>
