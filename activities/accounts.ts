@@ -100,10 +100,13 @@ export function createAccountActivities(deps: AccountDeps) {
         { $set: { lastSweepAt: at, lastError: null, ...(input.firstSweep ? { firstSweepCompletedAt: at } : {}) } },
       );
       sweepsCompleted.inc({ network: input.accountKey.split(':')[0] ?? 'unknown' });
+      // One pass over the account's ads instead of a count per status (each a scan where no index serves it).
       const counts = { tracked: 0, pending: 0, error: 0, excluded: 0 };
-      for (const status of Object.keys(counts) as (keyof typeof counts)[]) {
-        counts[status] = await deps.models.Ad.countDocuments({ accountKey: input.accountKey, trackingStatus: status });
-      }
+      const groups = await deps.models.Ad.aggregate<{ _id: string; n: number }>([
+        { $match: { accountKey: input.accountKey } },
+        { $group: { _id: '$trackingStatus', n: { $sum: 1 } } },
+      ]);
+      for (const group of groups) if (group._id in counts) counts[group._id as keyof typeof counts] = group.n;
       const due = await deps.models.Ad.findOne({ accountKey: input.accountKey, trackingStatus: 'error', nextRetryAt: { $ne: null } }, { nextRetryAt: 1 })
         .sort({ nextRetryAt: 1 })
         .lean();

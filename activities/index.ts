@@ -9,6 +9,7 @@ import { createLeadActivities } from './leads';
 import { createMetricsActivities } from './metrics';
 import { createSmokeActivities } from './smoke';
 import { createTrackingActivities } from './tracking';
+import { createWatchActivities } from './watch';
 
 /** Everything activities need, injected once by the worker bootstrap (and by tests). */
 export interface ActivityDeps {
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createConnectActivities(deps),
     ...createAccountActivities(deps),
     ...createTrackingActivities(deps),
+    ...createWatchActivities(deps),
     ...createMetricsActivities(deps),
     ...createConversionActivities(deps),
     ...createLeadActivities(deps),

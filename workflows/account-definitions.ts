@@ -11,6 +11,15 @@ export type AccountStatus = 'active' | 'needs_reconnect' | 'disconnected';
 export interface AccountWorkflowSettings {
   /** How often the account looks for new or changed ads (TRK-1: within a minute). */
   sweepIntervalSeconds: number;
+  /**
+   * How long an account the ads watcher reports no change for sleeps before it sweeps anyway (issue 12).
+   * Longer than `sweepIntervalSeconds`: the watcher looks every `sweepIntervalSeconds` and wakes the
+   * account; not longer: the account sweeps on every interval itself. Absent in runs started before
+   * the watcher: the full-sweep period.
+   */
+  idleSweepSeconds?: number;
+  /** The deployment's task queue, naming its ads watchers; absent in runs started before them. */
+  taskQueue?: string;
   /** Full re-sweep period: re-evaluates ads whose error cause may have gone away without an edit (TRK-11). */
   fullSweepIntervalSeconds: number;
   /** Metrics sync period and look-back for late data (REP-1). */
@@ -74,6 +83,8 @@ export const templateChangedSignal = defineSignal('templateChanged');
 export const forceSyncSignal = defineSignal<[{ full?: boolean }]>('forceSync');
 export const reconnectSignal = defineSignal<[{ connectionId: string }]>('reconnect');
 export const disconnectSignal = defineSignal('disconnect');
+/** Sent by the network's ads watcher when the account's ads changed at the network: sweep now. */
+export const adsChangedSignal = defineSignal('adsChanged');
 
 export const accountWorkflowId = (network: Network, externalId: string) => `tracking/${network}/${externalId}`;
 export const connectWorkflowId = (network: Network, connectionId: string) => `connect/${network}/${connectionId}`;

@@ -1,8 +1,8 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
   accountStateQuery,
+  adsChangedSignal,
   disconnectSignal,
   forceSyncSignal,
   overrideEngagementCapSignal,
@@ -14,7 +14,10 @@ import {
   type AccountWorkflowInput,
   type PendingWork,
 } from './account-definitions';
-import { continueAsNewAfterHandlers, continueAsNewSuggested, historyTooLong, publishAccountAttributes, RECONNECT_MESSAGE } from './entity';
+import { nextSweepAt, wantsWatcher } from './account-schedule';
+import { adsWatcherWorkflow } from './ads-watcher';
+import { adsWatcherWorkflowId } from './ads-watcher-definitions';
+import { continueAsNewAfterHandlers, continueAsNewSuggested, historyTooLong, publishAccountAttributes, RECONNECT_MESSAGE, startChildOnce } from './entity';
 import { isAuthFailure, messageOf, retryPolicy } from './failures';
 import { leadSyncWorkflow } from './lead-sync';
 import { DEFAULT_LEAD_SYNC_SETTINGS, leadSyncWorkflowId, resumeLeadSyncSignal, stopLeadSyncSignal } from './lead-sync-definitions';
@@ -82,6 +85,7 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   );
   wf.setHandler(overrideEngagementCapSignal, ({ adId }) => void pending.overrides.push(adId));
   wf.setHandler(templateChangedSignal, () => void (pending.forceSync = true));
+  wf.setHandler(adsChangedSignal, () => void (pending.forceSync = true));
   wf.setHandler(forceSyncSignal, (arg) => {
     pending.forceSync = true;
     if (arg?.full) pending.fullSweep = true;
@@ -108,6 +112,10 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   }
   // Every run makes sure its child runs: the first after connecting, and each after a continue-as-new.
   if (wf.patched(Patches.accountOwnsLeadSync) && state.leadSync && state.status === 'active') await leadSync.start();
+
+  // Not memoised: a run upgraded mid-flight replays its old commands unpatched, then turns watched.
+  const watched = () => wantsWatcher(settings) && wf.patched(Patches.adsWatcher);
+  let watcherStarted = false;
 
   const setStatus = async (status: AccountLiveState['status'], lastError?: string) => {
     state.status = status;
@@ -148,7 +156,8 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
     }
 
     const now = Date.now();
-    const due = pending.forceSync || pending.fullSweep || !state.nextSweepAt || now >= Date.parse(state.nextSweepAt);
+    const woken = pending.forceSync || pending.fullSweep;
+    const due = woken || !state.nextSweepAt || now >= Date.parse(state.nextSweepAt);
     if (due) {
       try {
         await sweep(now);
@@ -156,7 +165,16 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
         if (isAuthFailure(error)) await setStatus('needs_reconnect', RECONNECT_MESSAGE);
         else state.lastError = messageOf(error);
       }
-      state.nextSweepAt = new Date(Date.now() + settings.sweepIntervalSeconds * 1000).toISOString();
+      state.nextSweepAt = nextSweepAt(state, settings, Date.now(), watched());
+    }
+    // Once per run, and again at every sweep the account's own timer brought: a watcher that stopped
+    // (terminated by an operator) is back within one idle period.
+    if (state.status === 'active' && watched() && (!watcherStarted || (due && !woken))) {
+      await startChildOnce(adsWatcherWorkflow, {
+        workflowId: adsWatcherWorkflowId(settings.taskQueue, network),
+        args: [{ network, intervalSeconds: settings.sweepIntervalSeconds }],
+      });
+      watcherStarted = true;
     }
 
     if (continueAsNewSuggested() || historyTooLong()) {
@@ -209,19 +227,14 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
 }
 
 /**
- * The account's lead sync, run as its child. The child outlives each run of the account workflow
- * (ABANDON: a continue-as-new closes the parent run), so every run starts it idempotently and tells it
- * by id; runs from before the account owned lead sync started it from the API under the same id.
+ * The account's lead sync, run as its child (outliving each run, see `startChildOnce`), told by id;
+ * runs from before the account owned lead sync started it from the API under the same id.
  */
 function leadSyncChild(network: AccountLiveState['network'], externalId: string, settings: NonNullable<AccountWorkflowInput['settings']['leadSync']>) {
   const workflowId = leadSyncWorkflowId(network, externalId);
   return {
     async start(): Promise<void> {
-      try {
-        await wf.startChild(leadSyncWorkflow, { workflowId, args: [{ network, externalId, settings }], parentClosePolicy: 'ABANDON' });
-      } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      }
+      await startChildOnce(leadSyncWorkflow, { workflowId, args: [{ network, externalId, settings }] });
     },
     async tell(signal: wf.SignalDefinition<[]>): Promise<void> {
       try {

@@ -1,4 +1,4 @@
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type SearchAttributeUpdatePair } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
 import type { Network } from '../src/networks/types';
 import { AccountStatusKey, AdAccountIdKey, AdNetworkKey } from './search-attributes';
@@ -43,3 +43,15 @@ export function publishAccountAttributes(account: { network: Network; externalId
 
 /** What lead sync and the account show while the network refuses the token. */
 export const RECONNECT_MESSAGE = 'The network no longer accepts the token: reconnect the account.';
+
+/**
+ * Starts a child that outlives the run starting it (ABANDON: a continue-as-new closes the parent run),
+ * or leaves the one already running under that id: every run may call it.
+ */
+export async function startChildOnce<A extends unknown[]>(workflow: (...args: A) => Promise<unknown>, options: { workflowId: string; args: A }): Promise<void> {
+  try {
+    await wf.startChild(workflow.name, { workflowId: options.workflowId, args: options.args, parentClosePolicy: 'ABANDON' });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}

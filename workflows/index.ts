@@ -4,3 +4,4 @@ export { connectWorkflow } from './connect';
 export { accountWorkflow } from './account';
 export { conversionWorkflow } from './conversions';
 export { leadSyncWorkflow } from './lead-sync';
+export { adsWatcherWorkflow } from './ads-watcher';

@@ -13,4 +13,10 @@ export const Patches = {
   accountOwnsLeadSync: 'account-owns-lead-sync',
   /** Same release: lead sync publishes the account's search attributes and parks on a refused token. */
   leadSyncOwnedByAccount: 'lead-sync-owned-by-account',
+  /**
+   * Issue 12: an account whose idle interval is longer than its sweep interval sleeps between sweeps
+   * (until a retry, metrics or the idle safety net is due) and is woken by its network's ads watcher,
+   * which it starts as a child; runs started before keep sweeping on every interval.
+   */
+  adsWatcher: 'ads-watcher-wakes-account',
 } as const;

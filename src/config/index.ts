@@ -93,6 +93,8 @@ export const envSchema = z.object({
   TRUST_PROXY: trustProxy,
   PLAN_TIER: z.enum(['professional', 'enterprise']).default('professional'),
   SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
+  /** An account the ads watcher reports no change for sweeps anyway after this long (issue 12). */
+  IDLE_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3_600),
   FULL_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3_600),
   METRICS_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3_600),
   METRICS_LOOKBACK_DAYS: z.coerce.number().int().min(0).max(90).default(3),

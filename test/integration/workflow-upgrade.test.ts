@@ -11,7 +11,7 @@ import { Patches } from '../../workflows/patches';
 import { useSandboxes } from '../support/sandboxes';
 import { FIXTURE_KEYS_ENV, recordFixtureIfAsked, replay } from '../support/replay';
 import { eventually, startWorker, useStack, workflowBundle } from '../support/stack';
-import { connectAccount, connectNetwork, externalIdFor, getAccount, waitForSweeps } from '../support/tracking-helpers';
+import { connectAccount, connectNetwork, externalIdFor, getAccount, getAd, waitForSweeps } from '../support/tracking-helpers';
 
 /**
  * README "Changing a workflow", proven once for real: a run started on the released account workflow
@@ -42,7 +42,8 @@ describe('workflow upgrade in flight', () => {
   const sandboxes = useSandboxes();
   // The fixtures' key: these runs are the recordings of the patched paths (test/support/replay.ts).
   const stack = useStack({
-    env: () => ({ ...sandboxes.running.env, SWEEP_INTERVAL_SECONDS: '2', LEAD_POLL_INTERVAL_SECONDS: '2', LEAD_RECONCILE_INTERVAL_SECONDS: '3600', ENCRYPTION_KEYS: FIXTURE_KEYS_ENV }),
+    // Accounts rest between sweeps (issue 12): their network's ads watcher wakes them.
+    env: () => ({ ...sandboxes.running.env, SWEEP_INTERVAL_SECONDS: '2', IDLE_SWEEP_INTERVAL_SECONDS: '3600', LEAD_POLL_INTERVAL_SECONDS: '2', LEAD_RECONCILE_INTERVAL_SECONDS: '3600', ENCRYPTION_KEYS: FIXTURE_KEYS_ENV }),
   });
   let upgraded: { worker: Worker; run: Promise<void> } | undefined;
   afterAll(async () => {
@@ -71,7 +72,11 @@ describe('workflow upgrade in flight', () => {
     const worker = await startWorker(stack, deps);
     upgraded = { worker, run: worker.run() };
     const sweepsAtUpgrade = (await getAccount(stack, old.id)).live!.sweeps;
-    await waitForSweeps(stack, old.id, sweepsAtUpgrade + 2);
+    await waitForSweeps(stack, old.id, sweepsAtUpgrade + 1);
+    // Issue 12: the released run knew no idle period; upgraded, it rests and its network's ads watcher
+    // (started by it) wakes it for a new ad at the network.
+    const created = await sandboxes.control('facebook').post('/_sandbox/ads', { accountId: old.externalId, kind: 'link', name: 'After the upgrade', status: 'ACTIVE' });
+    await eventually(async () => (await getAd(stack, `facebook:${created.id}`).catch(() => undefined))?.trackingStatus === 'tracked', { timeoutMs: 60_000, what: 'the upgraded run woken for a new ad' });
 
     // A new decision of the old run takes the new path: the lead-sync switch starts its child.
     expect((await stack.request('POST', `/api/accounts/${old.id}/lead-sync`, { enabled: true })).status).toBe(200);
@@ -104,17 +109,24 @@ describe('workflow upgrade in flight', () => {
       (e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED && e.workflowTaskFailedEventAttributes?.cause !== temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
     );
     expect(taskFailures, 'workflow task failures (nondeterminism)').toEqual([]);
-    const firstMarker = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED);
-    const childStarted = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED);
-    // The released code recorded no marker; today's code recorded it when the patched disconnect path
-    // ran (stopping the child), after the update handler — new code, no gate needed — started the child.
-    expect(childStarted).toBeGreaterThan(0);
-    expect(firstMarker).toBeGreaterThan(childStarted);
-    expect(patchIdOf(events[firstMarker]!)).toBe(Patches.accountOwnsLeadSync);
+    const markerOf = (id: string) => events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED && patchIdOf(e) === id);
+    const leadSyncMarker = markerOf(Patches.accountOwnsLeadSync);
+    const watcherMarker = markerOf(Patches.adsWatcher);
+    const childStarted = (workflowType: string) =>
+      events.findIndex((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name === workflowType);
+    // The released code recorded no marker; today's code recorded the lead-sync one when the patched
+    // disconnect path ran (stopping the child), after the update handler — new code, no gate needed —
+    // started the child; and the watcher one at its first sweep, before it started the ads watcher.
+    expect(childStarted('leadSyncWorkflow')).toBeGreaterThan(0);
+    expect(leadSyncMarker).toBeGreaterThan(childStarted('leadSyncWorkflow'));
+    expect(events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED)).toBe(watcherMarker);
+    expect(childStarted('adsWatcherWorkflow')).toBeGreaterThan(watcherMarker);
+    const wakeups = events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'adsChanged');
+    expect(wakeups.length).toBeGreaterThan(0);
     const dataConverter = await createDataConverter(stack.config.ENCRYPTION_KEYS);
     // Today's code replays the mixed history; the released code cannot (the history really took the new path).
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter }, oldHistory, old.workflowId);
-    recordFixtureIfAsked('account', 'upgraded-mid-run-starts-then-stops-lead-sync', old.workflowId, oldHistory);
+    recordFixtureIfAsked('account', 'upgraded-mid-run-woken-by-ads-watcher-starts-then-stops-lead-sync', old.workflowId, oldHistory);
     await expect(
       Worker.runReplayHistory({ workflowBundle: await releasedBundle(), dataConverter }, oldHistory, old.workflowId),
     ).rejects.toThrow();

@@ -55,6 +55,7 @@ export function useStack(options: { env?: () => Record<string, string>; deps?: (
   beforeAll(async () => {
     const suffix = randomUUID().slice(0, 8);
     const adminToken = randomBytes(24).toString('hex');
+    const env = options.env?.() ?? {};
     stack.adminToken = adminToken;
     stack.taskQueue = `test-${suffix}`;
     stack.config = loadConfig({
@@ -66,7 +67,11 @@ export function useStack(options: { env?: () => Record<string, string>; deps?: (
       TEMPORAL_TASK_QUEUE: stack.taskQueue,
       MONGODB_URI: inject('mongoUri'),
       CRM_OUTBOX_RELAY_SECONDS: '1',
-      ...options.env?.(),
+      // Files that pace their accounts with SWEEP_INTERVAL_SECONDS count the sweeps of idle accounts:
+      // their accounts keep sweeping on that interval themselves unless the file sets an idle period
+      // (test/integration/tracking-idle.test.ts runs accounts watched by the ads watcher).
+      ...(env.SWEEP_INTERVAL_SECONDS && !env.IDLE_SWEEP_INTERVAL_SECONDS ? { IDLE_SWEEP_INTERVAL_SECONDS: env.SWEEP_INTERVAL_SECONDS } : {}),
+      ...env,
     });
     const logger = createLogger({ level: 'silent' });
     installTemporalRuntime(createLogger({ level: 'warn', name: 'temporal-sdk' }));

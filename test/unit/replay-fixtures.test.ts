@@ -24,7 +24,7 @@ describe('replay fixtures', () => {
   });
 
   it('there is a fixture for each long-running workflow and the connect workflow', () => {
-    for (const workflow of ['account', 'lead-sync', 'conversions', 'connect']) {
+    for (const workflow of ['account', 'lead-sync', 'conversions', 'connect', 'ads-watcher']) {
       expect(files.some((name) => name.startsWith(`${workflow}/`)), `a ${workflow} fixture`).toBe(true);
     }
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { foldWrites, networkRejected, planAdTracking, settleWriteResults } from '../../src/domain/tracking';
 import type { AccountTrackingContext } from '../../src/domain/tracking';
 import type { AdRecord, GoogleAdTracking, NetworkErrorInfo } from '../../src/networks/types';
-import { untaggedGoogleTracking } from '../support/ad-fixtures';
+import { facebookAd, untaggedGoogleTracking } from '../support/ad-fixtures';
 
 const account: AccountTrackingContext = { autoTracking: true, isFirstSweep: false, linkedInCreativeToken: 'TOKEN' };
 
@@ -35,22 +35,6 @@ function linkedInAd(adId: string, campaignId: string): AdRecord {
     adGroup: { id: campaignId, name: 'Webinar' },
     landingUrl: 'https://shop.test/p/webinar',
     tracking: { network: 'linkedin', format: 'SPONSORED_UPDATE', campaignGroupId: '9', campaignUrlParameters: [] },
-  };
-}
-
-function facebookAd(adId: string): AdRecord {
-  return {
-    network: 'facebook',
-    accountId: 'act_1',
-    adId,
-    name: adId,
-    status: 'active',
-    rawStatus: 'ACTIVE',
-    updatedTime: '2026-03-01T00:00:00Z',
-    campaign: { id: 'c1', name: 'Spring' },
-    adGroup: { id: 's1', name: 'set' },
-    landingUrl: 'https://shop.test/p/spring',
-    tracking: { network: 'facebook', creativeId: `cr${adId}`, urlTags: '', format: 'link', isLeadAd: false, engagements: 0 },
   };
 }
 

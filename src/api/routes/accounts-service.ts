@@ -163,6 +163,8 @@ export async function ensureAccountWorkflow(ctx: ApiContext, account: Pick<AdAcc
         externalId: account.externalId,
         settings: {
           sweepIntervalSeconds: ctx.config.SWEEP_INTERVAL_SECONDS,
+          idleSweepSeconds: ctx.config.IDLE_SWEEP_INTERVAL_SECONDS,
+          taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
           fullSweepIntervalSeconds: ctx.config.FULL_SWEEP_INTERVAL_SECONDS,
           metricsIntervalSeconds: ctx.config.METRICS_INTERVAL_SECONDS,
           metricsLookbackDays: ctx.config.METRICS_LOOKBACK_DAYS,

@@ -22,6 +22,8 @@ export interface AdAccountRecord {
   firstSweepCompletedAt: Date | null;
   lastSweepAt: Date | null;
   lastError: string | null;
+  /** The ads watcher's memory of the account's recent changes (issue 12, src/domain/tracking/changes.ts). */
+  watchedChanges?: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -44,6 +46,7 @@ const schema = new Schema<AdAccountRecord>(
     firstSweepCompletedAt: { type: Date, default: null },
     lastSweepAt: { type: Date, default: null },
     lastError: { type: String, default: null },
+    watchedChanges: { type: [String], default: undefined },
   },
   { timestamps: true, versionKey: false },
 );

@@ -1,0 +1,29 @@
+import type { AccountLiveState, AccountWorkflowSettings } from './account-definitions';
+
+/**
+ * When the account sweeps next on its own. Polling (`watched` false): every sweep interval. Watched by
+ * its network's ads watcher (issue 12): only what the watcher cannot see is scheduled — the earliest
+ * errored ad's retry, the full re-sweep, the metrics sync — and the idle safety net; a change at the
+ * network wakes the account through the watcher within the sweep interval.
+ */
+export function nextSweepAt(state: AccountLiveState, settings: AccountWorkflowSettings, nowMs: number, watched: boolean): string {
+  if (!watched) return new Date(nowMs + settings.sweepIntervalSeconds * 1000).toISOString();
+  const after = (iso: string | undefined, seconds: number) => (iso ? Date.parse(iso) + seconds * 1000 : nowMs);
+  const candidates = [
+    nowMs + idleSweepSeconds(settings) * 1000,
+    after(state.lastFullSweepAt, settings.fullSweepIntervalSeconds),
+    after(state.lastMetricsSyncAt, settings.metricsIntervalSeconds),
+    ...(state.nextRetryAt ? [Date.parse(state.nextRetryAt)] : []),
+  ];
+  return new Date(Math.max(nowMs, Math.min(...candidates))).toISOString();
+}
+
+/** Runs started before the watcher carry no idle period: they rest as long as a full re-sweep. */
+export function idleSweepSeconds(settings: AccountWorkflowSettings): number {
+  return settings.idleSweepSeconds ?? settings.fullSweepIntervalSeconds;
+}
+
+/** A watcher only pays off when the account would otherwise sweep more often than its idle period. */
+export function wantsWatcher(settings: AccountWorkflowSettings): boolean {
+  return idleSweepSeconds(settings) > settings.sweepIntervalSeconds;
+}
