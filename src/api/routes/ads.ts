@@ -7,6 +7,7 @@ import { NETWORKS } from '../../networks/types';
 import type { ApiContext } from '../context';
 import { ApiError, notFound, parseInput } from '../errors';
 import { retryOnDuplicateKey } from '../../db/upserts';
+import { withRecordLock } from '../../db/record-lock';
 import { accountHandle, findAccount } from './accounts-service';
 
 export const listSchema = z.object({
@@ -92,11 +93,20 @@ export function adRoutes(ctx: ApiContext): Router {
   router.put('/tracking-templates/:network', async (req, res) => {
     const network = parseInput(z.enum(NETWORKS), req.params.network, 'path');
     const input = parseInput(templateSchema, req.body);
-    const doc = await retryOnDuplicateKey(() => ctx.db.models.TrackingTemplate.findOneAndUpdate(
-      { _id: network },
-      { $set: { ...('utmSource' in input ? { utmSource: input.utmSource ?? null } : {}), ...('utmMedium' in input ? { utmMedium: input.utmMedium ?? null } : {}), updatedAt: new Date() } },
-      { upsert: true, new: true, lean: true },
-    ));
+    // Two admins changing different fields at once both keep theirs (FerretDB would drop one $set).
+    const doc = await withRecordLock(
+      ctx.db.models,
+      `tracking_template:${network}`,
+      () =>
+        retryOnDuplicateKey(() =>
+          ctx.db.models.TrackingTemplate.findOneAndUpdate(
+            { _id: network },
+            { $set: { ...('utmSource' in input ? { utmSource: input.utmSource ?? null } : {}), ...('utmMedium' in input ? { utmMedium: input.utmMedium ?? null } : {}), updatedAt: new Date() } },
+            { upsert: true, new: true, lean: true },
+          ),
+        ),
+      () => new ApiError(503, 'template_busy', 'The template is being changed by another request; retry shortly.'),
+    );
     const accounts = await ctx.db.models.AdAccount.find({ network, status: 'active' }).lean<AdAccountRecord[]>();
     await Promise.allSettled(accounts.map((account) => accountHandle(ctx, account).signal(templateChangedSignal)));
     res.json({ network, utmSource: doc?.utmSource ?? null, utmMedium: doc?.utmMedium ?? null, updatedAt: doc?.updatedAt ?? null });
