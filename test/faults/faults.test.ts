@@ -4,7 +4,6 @@ import { externalIdFor, REDIRECT_URI, seededAccountIds, seededUser } from '../su
 import { size, startFaultStack, type FaultStack } from './support/fault-stack';
 import {
   allTracked,
-  contactsOf,
   control,
   deliveriesGivenUp,
   disconnect,
@@ -149,11 +148,20 @@ describe('fault suite', () => {
     await disconnect(stack, account.body.id as string);
   });
 
+  /** Mid-backfill: the network has answered the first listing of the form's leads; the worker is storing them. */
+  const leadsListed = (since: string) =>
+    eventually(async () => (await sandboxRequests(stack.sandboxUrls.facebook, { since })).some((r) => r.endpoint.endsWith('/leads')), {
+      timeoutMs: 120_000,
+      intervalMs: 50,
+      what: 'backfill under way',
+    });
+
   it('c) worker SIGKILLed mid-lead-backfill: every lead stored once, contacts de-duplicated', async () => {
     const lead = await leadAccount(5220);
     await lead.push(LEADS);
+    const since = new Date().toISOString();
     await lead.enableLeadSync();
-    await eventually(async () => (await contactsOf(stack, lead.emails)) > 0, { timeoutMs: 120_000, intervalMs: 50, what: 'backfill under way' });
+    await leadsListed(since);
     await stack.kill(stack.workers[0]!);
     const atKill = await storedLeads(stack, lead.accountKey);
     await stack.startWorker();
@@ -180,8 +188,9 @@ describe('fault suite', () => {
   it('e) FerretDB stopped and restarted during lead backfill and webhook traffic: every lead stored once', async () => {
     const lead = await leadAccount(5240);
     await lead.push(LEADS);
+    const since = new Date().toISOString();
     await lead.enableLeadSync();
-    await eventually(async () => (await contactsOf(stack, lead.emails)) > 0, { timeoutMs: 120_000, intervalMs: 50, what: 'backfill under way' });
+    await leadsListed(since);
     const atStop = await storedLeads(stack, lead.accountKey);
     await stack.stopDatabase();
     // Webhook-announced leads while the database is down: refused (503), retried, then given up by

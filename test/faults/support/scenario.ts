@@ -103,11 +103,6 @@ export async function expectLeadsOnce(stack: FaultStack, accountKey: string, for
   return atNetwork.length;
 }
 
-/** Contacts of these emails: the first writes of a lead page (contacts go in before their leads). */
-export async function contactsOf(stack: FaultStack, emails: string[]): Promise<number> {
-  return stack.db.models.Contact.countDocuments({ emails: { $in: [...new Set(emails)] } });
-}
-
 /** Waits until the network has given up on every webhook delivery announcing one of `ids`. */
 export async function deliveriesGivenUp(stack: FaultStack, ids: string[]): Promise<void> {
   await eventually(
