@@ -27,6 +27,10 @@ export default defineConfig({
           testTimeout: 120_000,
         },
       },
+      {
+        // The fault suite: its own stack of separate processes (test/faults/support/fault-stack.ts).
+        test: { ...shared, name: 'faults', include: ['test/faults/**/*.test.ts'], hookTimeout: 400_000, testTimeout: 420_000 },
+      },
     ],
   },
 });

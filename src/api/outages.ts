@@ -13,6 +13,7 @@ const MONGO_OUTAGE_NAMES = new Set([
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
   'MongoPoolClearedError',
+  'DatabaseUnavailableError',
 ]);
 
 export type Dependency = 'database' | 'temporal';

@@ -25,6 +25,7 @@ import {
   initialStage,
   insertContacts,
   mergeIntoContacts,
+  mergeOfInsert,
   type ContactMerge,
 } from './repository';
 
@@ -186,8 +187,10 @@ export async function storeLeads(
     }
     // A new contact starts as a lead: its lifecycle activity is recorded before the contact (crm-activity.ts).
     await recordCrmActivities(models, newContacts.map((contact) => lifecycleActivity(contact._id, 'lead', now, 'lead_sync')));
-    await insertContacts(models, newContacts);
-    result.contactsCreated = newContacts.length;
+    // A contact another lead sync created meanwhile (same new person in two accounts) gets ours merged in.
+    const existed = await insertContacts(models, newContacts);
+    merges.push(...existed.map((contact) => mergeOfInsert(contact, now)));
+    result.contactsCreated = newContacts.length - existed.length;
     onProgress();
     await mergeIntoContacts(models, merges);
     onProgress();

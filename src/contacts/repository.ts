@@ -9,6 +9,7 @@
  * the CRM activity record written just before it is delivered only once that entry is there.
  */
 import { randomUUID } from 'node:crypto';
+import { withRecordLock } from '../db/record-lock';
 import type { UpdateQuery } from 'mongoose';
 import type { LifecycleStage } from '../domain/contacts';
 import { insertRows } from '../db/bulk';
@@ -22,42 +23,11 @@ export type ContactModels = Pick<Models, 'Contact' | 'ContactEmail' | 'ContactLo
 /** Writes that touch the contact document only. */
 type ContactStore = Pick<Models, 'Contact' | 'ContactLock'>;
 
-/** A lock older than this belongs to a writer that died: it may be taken over. */
-const LOCK_STALE_MS = 30_000;
-/** A writer gives up waiting for a contact after this long. */
-const LOCK_WAIT_MS = 20_000;
-
 export class ContactBusyError extends Error {}
 
-/**
- * Runs `write` while holding the contact's lock row, so writes to one contact never overlap: the
- * embedded FerretDB loses some of several concurrent updates of one document (issue 15 items 5/6),
- * while an insert on `_id` is atomic there as on MongoDB. Every update of a contact goes through
- * here; inserting a new contact needs no lock (the insert itself is atomic).
- */
-export async function withContactLock<T>(models: Pick<Models, 'ContactLock'>, contactId: string, write: () => Promise<T>): Promise<T> {
-  const owner = randomUUID();
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      await models.ContactLock.collection.insertOne({ _id: contactId, owner, at: new Date() } as never);
-      break;
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
-    if (attempt % 10 === 9) {
-      const held = await models.ContactLock.findById(contactId).lean();
-      if (held && Date.now() - new Date(held.at).getTime() > LOCK_STALE_MS) await models.ContactLock.deleteOne({ _id: contactId, owner: held.owner });
-    }
-    if (Date.now() > deadline) throw new ContactBusyError(`contact ${contactId} is busy`);
-    // Jittered backoff: a lock is held for one or two round trips.
-    await new Promise((resolve) => setTimeout(resolve, Math.min(200, 5 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random())));
-  }
-  try {
-    return await write();
-  } finally {
-    await models.ContactLock.deleteOne({ _id: contactId, owner });
-  }
+/** Every update of a contact holds its lock row (record-lock.ts); inserting a new contact needs none (the insert itself is atomic). */
+export function withContactLock<T>(models: Pick<Models, 'ContactLock'>, contactId: string, write: () => Promise<T>): Promise<T> {
+  return withRecordLock(models, contactId, write, () => new ContactBusyError(`contact ${contactId} is busy`));
 }
 
 /** Identification entries kept per contact (the latest ones). */
@@ -200,9 +170,21 @@ export async function changeContact(models: ContactStore, contactId: string, cha
   return updated.matchedCount > 0;
 }
 
-/** Lead sync: new contacts as plain inserts (a contact that exists already is left alone). */
-export async function insertContacts(models: ContactStore, contacts: readonly ContactDoc[]): Promise<void> {
-  await insertRows(models.Contact, contacts);
+/**
+ * Lead sync: new contacts as plain inserts. Returns the ones another writer inserted first (two
+ * accounts' lead syncs meeting one new person): the caller merges its leads into them instead.
+ */
+export async function insertContacts(models: ContactStore, contacts: readonly ContactDoc[]): Promise<ContactDoc[]> {
+  const existed = await insertRows(models.Contact, contacts);
+  return contacts.filter((_, index) => existed.has(index));
+}
+
+/** What a contact that could not be inserted (it exists already) adds to the existing one. */
+export function mergeOfInsert(contact: ContactDoc, now: Date): ContactMerge {
+  const set: Record<string, unknown> = { updatedAt: now, ...(contact.interactedWithAds ? { interactedWithAds: true } : {}) };
+  for (const field of CONTACT_FIELDS) if (contact[field]) set[field] = contact[field];
+  for (const [key, value] of Object.entries(contact.properties ?? {})) set[`properties.${key}`] = value;
+  return { contactId: contact._id, set, addToSet: { leadKeys: contact.leadKeys ?? [], emails: contact.emails }, identification: contact.identification ?? [] };
 }
 
 export interface ContactMerge {

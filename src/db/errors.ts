@@ -9,3 +9,11 @@ export function isDuplicateKeyError(error: unknown): boolean {
   const list = Array.isArray(e?.writeErrors) ? e.writeErrors : e?.writeErrors ? [e.writeErrors] : [];
   return list.length > 0 && list.every((w) => w.code === 11000);
 }
+
+/** Refused without a round trip: the connection already knows the database is unreachable. */
+export class DatabaseUnavailableError extends Error {
+  override name = 'DatabaseUnavailableError';
+  constructor() {
+    super('The database connection is down');
+  }
+}

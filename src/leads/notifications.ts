@@ -10,7 +10,8 @@ import type { ApiContext } from '../api/context';
 import { leadKeyOf } from '../db/models/lead';
 import type { LeadFormSyncDoc } from '../db/models/lead-sync-state';
 import type { Network } from '../networks/types';
-import { isDuplicateKeyError } from '../db/errors';
+import { ConnectionStates } from 'mongoose';
+import { DatabaseUnavailableError, isDuplicateKeyError } from '../db/errors';
 
 export interface AnnouncedLead {
   leadId: string;
@@ -40,8 +41,21 @@ function serially<T>(work: () => Promise<T>): Promise<T> {
   return run;
 }
 
+/**
+ * The network gives a delivery a few seconds and retries a refused one, so while the database is
+ * down every request must be refused quickly (503): queued behind each other, requests that each wait
+ * for server selection outlast the sender's timeout. A request that finds the connection down
+ * neither queues nor lets queued ones wait: it tries on its own, and its attempt is what notices
+ * the database is back.
+ */
 function writer(ctx: ApiContext): <T>(work: () => Promise<T>) => Promise<T> {
-  return ctx.db.traits.serialWebhookWrites ? serially : (work) => work();
+  const connected = () => ctx.db.connection.readyState === ConnectionStates.connected;
+  if (!ctx.db.traits.serialWebhookWrites || !connected()) return (work) => work();
+  return (work) =>
+    serially(() => {
+      if (!connected()) throw new DatabaseUnavailableError();
+      return work();
+    });
 }
 
 /** lastWebhookAt is informational (LEAD-5): written at most every few seconds per account. */

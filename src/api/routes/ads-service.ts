@@ -3,6 +3,7 @@ import { overrideEngagementCapSignal, templateChangedSignal } from '../../../wor
 import type { AdDoc } from '../../db/models/ad';
 import type { AdAccountRecord } from '../../db/models/ad-account';
 import type { AdAuditEntry } from '../../db/models/ad-audit';
+import { withRecordLock } from '../../db/record-lock';
 import { retryOnDuplicateKey } from '../../db/upserts';
 import type { Network } from '../../networks/types';
 import type { ApiContext } from '../context';
@@ -67,11 +68,20 @@ export async function trackingTemplate(ctx: ApiContext, network: Network): Promi
 
 /** TRK-9: new and re-applied ads use the override; running accounts of the network are told. */
 export async function saveTrackingTemplate(ctx: ApiContext, network: Network, input: z.output<typeof templateSchema>): Promise<TrackingTemplateView> {
-  const doc = await retryOnDuplicateKey(() => ctx.db.models.TrackingTemplate.findOneAndUpdate(
-    { _id: network },
-    { $set: { ...('utmSource' in input ? { utmSource: input.utmSource ?? null } : {}), ...('utmMedium' in input ? { utmMedium: input.utmMedium ?? null } : {}), updatedAt: new Date() } },
-    { upsert: true, new: true, lean: true },
-  ));
+  // Two admins changing different fields at once both keep theirs (FerretDB would drop one $set).
+  const doc = await withRecordLock(
+    ctx.db.models,
+    `tracking_template:${network}`,
+    () =>
+      retryOnDuplicateKey(() =>
+        ctx.db.models.TrackingTemplate.findOneAndUpdate(
+          { _id: network },
+          { $set: { ...('utmSource' in input ? { utmSource: input.utmSource ?? null } : {}), ...('utmMedium' in input ? { utmMedium: input.utmMedium ?? null } : {}), updatedAt: new Date() } },
+          { upsert: true, new: true, lean: true },
+        ),
+      ),
+    () => new ApiError(503, 'template_busy', 'The template is being changed by another request; retry shortly.'),
+  );
   const accounts = await ctx.db.models.AdAccount.find({ network, status: 'active' }).lean<AdAccountRecord[]>();
   await Promise.allSettled(accounts.map((account) => accountHandle(ctx, account).signal(templateChangedSignal)));
   return { network, utmSource: doc?.utmSource ?? null, utmMedium: doc?.utmMedium ?? null, updatedAt: doc?.updatedAt ?? null };
