@@ -43,7 +43,8 @@ describe('issue15-10 leads while the database is down', () => {
   let worker: { worker: Worker; run: Promise<void> } | undefined;
 
   const startDb = async () => {
-    ferret = await startFerretDb({ binary, port, dataDir: ferretDir, logFile: path.join(ferretDir, 'ferretdb.log') });
+    // Its own FerretDB, on SQLite: the outage is of the wire server this API talks to, whatever the backend.
+    ferret = await startFerretDb({ binary, port, dataDir: ferretDir, backend: { handler: 'sqlite' }, logFile: path.join(ferretDir, 'ferretdb.log') });
   };
 
   beforeAll(async () => {

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { freePort, startFerretDb, startTemporalDevServer, supervise, waitFor, type Supervised } from '../../../src/dev/processes';
+import { embeddedHandlerFrom, startEmbeddedPostgres } from '../../../src/dev/embedded-database';
+import { freePort, startFerretDb, startTemporalDevServer, supervise, waitFor, type FerretDbBackend, type Supervised } from '../../../src/dev/processes';
 import { ensureTools, PROJECT_ROOT } from '../../../src/dev/tools';
 import { sandboxServiceEnv } from '../../../src/sandboxes';
 import { devServerSearchAttributeArgs } from '../../../src/temporal/search-attributes';
@@ -89,8 +90,18 @@ export async function startFaultStack(options: FaultStackOptions = {}): Promise<
 
   let ferret: Supervised | undefined;
   let temporal: Supervised | undefined;
+  // The embedded default's PostgreSQL stays up: a database outage is of FerretDB, the wire server the
+  // service talks to, stopped and restarted on the same storage.
+  let backend: FerretDbBackend | undefined;
   const startDatabase = async () => {
-    ferret = track(await startFerretDb({ binary: tools.ferretdb, port: dbPort, dataDir: path.join(dataDir, 'ferretdb'), logFile: path.join(logDir, 'ferretdb.log') }));
+    if (!backend) {
+      backend = { handler: 'sqlite' };
+      if (embeddedHandlerFrom(process.env) === 'postgresql') {
+        const postgres = track(await startEmbeddedPostgres({ port: await freePort(), dataDir: path.join(dataDir, 'postgres'), logFile: path.join(logDir, 'postgres.log'), throwaway: true }));
+        backend = { handler: 'postgresql', url: postgres.url };
+      }
+    }
+    ferret = track(await startFerretDb({ binary: tools.ferretdb, port: dbPort, dataDir: path.join(dataDir, 'ferretdb'), backend, logFile: path.join(logDir, 'ferretdb.log') }));
   };
   const startTemporal = async () => {
     temporal = track(
