@@ -154,3 +154,27 @@ export async function ledgerCounts(models: LedgerModels, definitionId: string): 
     repeated.reduce((sum, r) => sum + (r.seen - 1), 0) + pending.reduce((sum, r) => sum + Math.max(0, (r.seen ?? 1) - 1), 0);
   return counts;
 }
+
+export type LedgerSummary = Pick<LedgerCounts, 'pending' | 'sent' | 'failed' | 'skipped' | 'reasons'>;
+
+/**
+ * The counts of many definitions at once, for a list (the details call has `ledgerCounts`): one
+ * aggregate over settled events and one over pending ones, whatever the number of definitions.
+ */
+export async function ledgerSummaries(models: LedgerModels, definitionIds: string[]): Promise<Map<string, LedgerSummary>> {
+  type Group = { _id: { definitionId: string; status: LedgerStatus; code?: string | null }; count: number; message?: string | null };
+  const group = { _id: { definitionId: '$definitionId', status: '$status', code: '$reason.code' }, count: { $sum: 1 }, message: { $first: '$reason.message' } };
+  const [settled, pending] = await Promise.all([
+    models.ConversionLedger.aggregate<Group>([{ $match: { definitionId: { $in: definitionIds } } }, { $group: group }]),
+    models.ConversionOutbox.aggregate<Group>([{ $match: { definitionId: { $in: definitionIds }, status: 'pending' } }, { $group: group }]),
+  ]);
+  const summaries = new Map<string, LedgerSummary>(definitionIds.map((id) => [id, { pending: 0, sent: 0, failed: 0, skipped: 0, reasons: [] }]));
+  for (const g of [...settled, ...pending]) {
+    const summary = summaries.get(g._id.definitionId);
+    if (!summary) continue;
+    summary[g._id.status] += g.count;
+    if (g._id.code && g._id.status !== 'sent') summary.reasons.push({ status: g._id.status, code: g._id.code, message: g.message ?? '', count: g.count });
+  }
+  for (const summary of summaries.values()) summary.reasons.sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+  return summaries;
+}

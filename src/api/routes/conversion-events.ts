@@ -11,6 +11,7 @@ import {
   replaceDefinition,
   setEnabled,
 } from '../../conversions/definitions';
+import type { ConversionDefinitionRecord } from '../../db/models/conversion-definition';
 import type { ApiContext } from '../context';
 import { ApiError, parseInput } from '../errors';
 
@@ -55,11 +56,12 @@ export const replaceSchema = z
   .strict();
 export const idSchema = z.object({ id: z.string().min(1).max(64) });
 
-function asApiError(error: unknown): unknown {
+/** A definition refusal as the API's error envelope (the console shows the same code, message and details). */
+export function asApiError(error: unknown): unknown {
   return error instanceof DefinitionError ? new ApiError(error.status, error.code, error.message, error.details) : error;
 }
 
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
+export async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
@@ -67,16 +69,20 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** `POST /api/conversion-events` and the console's create form: the parsed body → a stored definition with its workflow. */
+export async function createFromInput(ctx: ApiContext, body: z.output<typeof createSchema>): Promise<ConversionDefinitionRecord> {
+  const trigger =
+    body.trigger.kind === 'form_submission'
+      ? { kind: 'form_submission' as const, formId: body.trigger.formId ?? '' }
+      : { kind: body.trigger.kind as 'lifecycle_stage', stages: body.trigger.stages ?? [] };
+  return guarded(() => createDefinition(ctx, { ...body, trigger }));
+}
+
 export function conversionEventRoutes(ctx: ApiContext): Router {
   const router = Router();
 
   router.post('/conversion-events', async (req, res) => {
-    const body = parseInput(createSchema, req.body);
-    const trigger =
-      body.trigger.kind === 'form_submission'
-        ? { kind: 'form_submission' as const, formId: body.trigger.formId ?? '' }
-        : { kind: body.trigger.kind as 'lifecycle_stage', stages: body.trigger.stages ?? [] };
-    const record = await guarded(() => createDefinition(ctx, { ...body, trigger }));
+    const record = await createFromInput(ctx, parseInput(createSchema, req.body));
     res.status(201).json(presentDefinition(record));
   });
 
