@@ -7,6 +7,7 @@ import { disconnectAccount, findAccount, setAutoTracking, setLeadSync } from '..
 import { oauthRoutes } from '../api/routes/oauth';
 import { accountStats, accountsPage } from './accounts-page';
 import { assetRoutes } from './assets';
+import { eventsConsoleRoutes } from './events/routes';
 import { confirmDisconnectPage, errorPage, signInPage } from './pages';
 import { endSession, formField, loadSession, requireCsrf, requireSession, safeNext, sessionOf, startSession } from './session';
 
@@ -82,6 +83,7 @@ export function consoleRoutes(ctx: ApiContext): Router {
   });
 
   router.use(oauthRoutes(ctx));
+  router.use(eventsConsoleRoutes(ctx));
   router.use(['/admin', '/connect', '/oauth'], (_req, res) => {
     res.status(404).type('html').send(errorPage({ title: 'Not found', message: 'There is no such page in the console.', csrfToken: sessionOf(res)?.csrfToken }));
   });
