@@ -162,18 +162,22 @@ export type LedgerSummary = Pick<LedgerCounts, 'pending' | 'sent' | 'failed' | '
  * aggregate over settled events and one over pending ones, whatever the number of definitions.
  */
 export async function ledgerSummaries(models: LedgerModels, definitionIds: string[]): Promise<Map<string, LedgerSummary>> {
-  type Group = { _id: { definitionId: string; status: LedgerStatus; code?: string | null }; count: number; message?: string | null };
-  const group = { _id: { definitionId: '$definitionId', status: '$status', code: '$reason.code' }, count: { $sum: 1 }, message: { $first: '$reason.message' } };
+  type Group = { _id: { definitionId: string; status: LedgerStatus; code?: string | null; message?: string | null }; count: number };
+  // FerretDB v1 groups with $sum / $count only (no $first), so the message is part of the key and merged below.
+  const group = { _id: { definitionId: '$definitionId', status: '$status', code: '$reason.code', message: '$reason.message' }, count: { $sum: 1 } };
   const [settled, pending] = await Promise.all([
     models.ConversionLedger.aggregate<Group>([{ $match: { definitionId: { $in: definitionIds } } }, { $group: group }]),
     models.ConversionOutbox.aggregate<Group>([{ $match: { definitionId: { $in: definitionIds }, status: 'pending' } }, { $group: group }]),
   ]);
   const summaries = new Map<string, LedgerSummary>(definitionIds.map((id) => [id, { pending: 0, sent: 0, failed: 0, skipped: 0, reasons: [] }]));
-  for (const g of [...settled, ...pending]) {
-    const summary = summaries.get(g._id.definitionId);
+  for (const { _id: key, count } of [...settled, ...pending]) {
+    const summary = summaries.get(key.definitionId);
     if (!summary) continue;
-    summary[g._id.status] += g.count;
-    if (g._id.code && g._id.status !== 'sent') summary.reasons.push({ status: g._id.status, code: g._id.code, message: g.message ?? '', count: g.count });
+    summary[key.status] += count;
+    if (!key.code || key.status === 'sent') continue;
+    const same = summary.reasons.find((r) => r.status === key.status && r.code === key.code);
+    if (same) same.count += count;
+    else summary.reasons.push({ status: key.status, code: key.code, message: key.message ?? '', count });
   }
   for (const summary of summaries.values()) summary.reasons.sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
   return summaries;

@@ -1,5 +1,6 @@
 /** The events pages' own rules (served as /admin/assets/events.css), on top of console.css. */
 export const EVENTS_STYLES = `
+h1 { overflow-wrap: anywhere; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); gap: 1rem; padding: 0; list-style: none; }
 .card { border: 1px solid #ccd; border-radius: 6px; padding: .75rem 1rem; margin-bottom: 1rem; }
 .card h2, .card h3 { margin: 0 0 .25rem; font-size: 1.05rem; overflow-wrap: anywhere; }
@@ -15,7 +16,7 @@ select, input[type=date] { font: inherit; padding: .3rem; max-width: 100%; box-s
 .row { display: flex; flex-wrap: wrap; gap: 0 1rem; }
 .columns { columns: 3 12rem; }
 .filters { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: flex-end; }
-.table-scroll { overflow-x: auto; max-width: 100%; }
+.table-scroll { overflow-x: auto; max-width: 100%; position: relative; }
 table { border-collapse: collapse; width: 100%; font-size: .95rem; }
 th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid #dde; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
