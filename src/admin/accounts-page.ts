@@ -25,7 +25,7 @@ async function countsByAccount(ctx: ApiContext, accountKeys: string[]): Promise<
   return counts;
 }
 
-const when = (date: Date | null | undefined) => (date ? new Date(date).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : 'not yet');
+export const when = (date: Date | null | undefined) => (date ? new Date(date).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : 'not yet');
 
 /**
  * The sweep cell: counts per tracking status and the last sweep. Until the first sweep of an active

@@ -51,11 +51,16 @@ input[aria-invalid=true] { border: 2px solid #b3261e; }
 .template { border-top: 1px solid #ccd; margin-top: 1rem; }
 `;
 
+/** Issue 13's events pages add four nav links: the nav wraps at phone width instead of scrolling sideways. */
+const NAV_WRAP = `
+nav[aria-label="Console"] { flex-wrap: wrap; gap: .25rem 1rem; }
+`;
+
 /** Stylesheet and htmx, served from this process (nothing is loaded from the internet). */
 export function assetRoutes(): Router {
   const router = Router();
   router.get('/admin/assets/console.css', (_req, res) => {
-    res.type('text/css').set('Cache-Control', 'public, max-age=300').send(STYLES);
+    res.type('text/css').set('Cache-Control', 'public, max-age=300').send(STYLES + NAV_WRAP);
   });
   const htmx = require.resolve('htmx.org/dist/htmx.min.js');
   router.get('/admin/assets/htmx.min.js', (_req, res) => {

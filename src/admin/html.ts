@@ -44,6 +44,7 @@ export function page({ title, csrfToken, body }: PageOptions): string {
     ? html`<nav aria-label="Console">
         <a href="/admin/accounts">Accounts</a>
         <a href="/admin/templates">Tracking templates</a>
+        <a href="/admin/conversions">Conversion events</a> <a href="/admin/lead-sync">Lead sync</a> <a href="/admin/reports">Ads report</a> <a href="/admin/contacts">Contacts</a>
         <form method="post" action="/admin/sign-out" class="inline">
           <input type="hidden" name="_csrf" value="${csrfToken}">
           <button type="submit">Sign out</button>

@@ -8,6 +8,7 @@ import { oauthRoutes } from '../api/routes/oauth';
 import { accountStats, accountsPage } from './accounts-page';
 import { adsConsoleRoutes } from './ads/routes';
 import { assetRoutes } from './assets';
+import { eventsConsoleRoutes } from './events/routes';
 import { confirmDisconnectPage, errorPage, signInPage } from './pages';
 import { endSession, formField, loadSession, requireCsrf, requireSession, safeNext, sessionOf, startSession } from './session';
 
@@ -84,6 +85,7 @@ export function consoleRoutes(ctx: ApiContext): Router {
 
   router.use(adsConsoleRoutes(ctx));
   router.use(oauthRoutes(ctx));
+  router.use(eventsConsoleRoutes(ctx));
   router.use(['/admin', '/connect', '/oauth'], (_req, res) => {
     res.status(404).type('html').send(errorPage({ title: 'Not found', message: 'There is no such page in the console.', csrfToken: sessionOf(res)?.csrfToken }));
   });

@@ -154,3 +154,31 @@ export async function ledgerCounts(models: LedgerModels, definitionId: string): 
     repeated.reduce((sum, r) => sum + (r.seen - 1), 0) + pending.reduce((sum, r) => sum + Math.max(0, (r.seen ?? 1) - 1), 0);
   return counts;
 }
+
+export type LedgerSummary = Pick<LedgerCounts, 'pending' | 'sent' | 'failed' | 'skipped' | 'reasons'>;
+
+/**
+ * The counts of many definitions at once, for a list (the details call has `ledgerCounts`): one
+ * aggregate over settled events and one over pending ones, whatever the number of definitions.
+ */
+export async function ledgerSummaries(models: LedgerModels, definitionIds: string[]): Promise<Map<string, LedgerSummary>> {
+  type Group = { _id: { definitionId: string; status: LedgerStatus; code?: string | null; message?: string | null }; count: number };
+  // FerretDB v1 groups with $sum / $count only (no $first), so the message is part of the key and merged below.
+  const group = { _id: { definitionId: '$definitionId', status: '$status', code: '$reason.code', message: '$reason.message' }, count: { $sum: 1 } };
+  const [settled, pending] = await Promise.all([
+    models.ConversionLedger.aggregate<Group>([{ $match: { definitionId: { $in: definitionIds } } }, { $group: group }]),
+    models.ConversionOutbox.aggregate<Group>([{ $match: { definitionId: { $in: definitionIds }, status: 'pending' } }, { $group: group }]),
+  ]);
+  const summaries = new Map<string, LedgerSummary>(definitionIds.map((id) => [id, { pending: 0, sent: 0, failed: 0, skipped: 0, reasons: [] }]));
+  for (const { _id: key, count } of [...settled, ...pending]) {
+    const summary = summaries.get(key.definitionId);
+    if (!summary) continue;
+    summary[key.status] += count;
+    if (!key.code || key.status === 'sent') continue;
+    const same = summary.reasons.find((r) => r.status === key.status && r.code === key.code);
+    if (same) same.count += count;
+    else summary.reasons.push({ status: key.status, code: key.code, message: key.message ?? '', count });
+  }
+  for (const summary of summaries.values()) summary.reasons.sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+  return summaries;
+}

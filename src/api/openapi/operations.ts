@@ -209,6 +209,7 @@ export const OPERATIONS: Operation[] = [
 
   // The admin console (HTML pages and forms; the admin session cookie, CSRF token on every form)
   ...consolePages(),
+  ...eventsConsolePages(),
 ];
 
 /** The console's pages and forms: HTML for a browser, documented so the route table stays complete. */
@@ -255,5 +256,33 @@ function adsConsolePages(page: (path: string, summary: string) => Operation, pos
     page('/admin/templates', 'Tracking template overrides per network with the resulting parameters (TRK-9)'),
     page('/admin/templates/:network/preview', 'The parameters typed values would give, not saved (TRK-9)'),
     post('/admin/templates/:network', 'Save a network\'s utm_source / utm_medium override (TRK-9)'),
+  ];
+}
+
+/** Issue 13's conversion events, lead sync, ads report and contacts pages (src/admin/events). */
+function eventsConsolePages(): Operation[] {
+  const html = { 200: { description: 'the page', mediaType: 'text/html' } };
+  const refused = { 400: { description: 'the form again, each refusal next to its field', mediaType: 'text/html' } };
+  const page = (path: string, summary: string, extra = {}): Operation => ({ method: 'GET', path, tag: 'console', summary, security: 'session', ok: { ...html, ...extra } });
+  const post = (path: string, summary: string, extra = {}): Operation => ({
+    method: 'POST', path, tag: 'console', summary, security: 'session',
+    ok: { 303: { description: 'back to the page that shows the result' }, 403: { description: 'an HTML error page: the CSRF token is missing or wrong', mediaType: 'text/html' }, ...extra },
+  });
+  return [
+    { method: 'GET', path: '/admin/assets/events.css', tag: 'console', summary: 'Stylesheet of the events pages', security: 'session', ok: { 200: { description: 'CSS', mediaType: 'text/css' } } },
+    page('/admin/conversions', 'Conversion events with counts sent / failed / skipped and reasons (CONV-8)'),
+    page('/admin/conversions/new', 'Form to define a conversion event (CONV-2…CONV-6)'),
+    post('/admin/conversions', 'Define a conversion event', { ...refused, 409: refused[400], 422: refused[400] }),
+    post('/admin/conversions/:id/enabled', 'Switch a conversion event on or off'),
+    page('/admin/conversions/:id/delete', 'Confirm deleting a conversion event'),
+    post('/admin/conversions/:id/delete', 'Delete a conversion event'),
+    page('/admin/conversions/:id/replace', 'Form to replace a legacy Facebook event with one on the enhanced API (CONV-8)'),
+    post('/admin/conversions/:id/replace', 'Replace a legacy Facebook event', { ...refused, 409: refused[400], 422: refused[400] }),
+    page('/admin/lead-sync', 'Lead sync health per account and form (LEAD-5)'),
+    page('/admin/lead-sync/:id/status', 'One account\'s lead sync section (refreshed in place after "reconcile now")'),
+    post('/admin/lead-sync/:id/reconcile', 'Reconcile leads now (one form or all)'),
+    page('/admin/reports', 'Ads report with date range and chart (REP-1/REP-2)', refused),
+    page('/admin/contacts', 'Contacts, searched by email, with their attribution explanation', refused),
+    page('/admin/contacts/:id', 'One contact: why it was (not) credited to an ad (ATT-1…ATT-4)'),
   ];
 }

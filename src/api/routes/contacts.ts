@@ -1,20 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { refreshContactAttribution } from '../../contacts/attribution';
 import { importContacts } from '../../contacts/import';
 import { ConcurrentContactChangeError, updateContact } from '../../contacts/update';
 import { deliverSoon, relayDepsOf } from '../../conversions/crm-relay';
-import { presentActivity, presentAttribution, presentContact, presentContactSummary } from '../../contacts/present';
-import { LIFECYCLE_STAGES, normaliseEmail } from '../../domain/contacts';
-import { normaliseContact, type ContactDoc } from '../../db/models/contact';
+import { presentActivity, presentContact, presentContactSummary } from '../../contacts/present';
+import { LIFECYCLE_STAGES } from '../../domain/contacts';
 import type { FormSubmissionDoc } from '../../db/models/form-submission';
 import type { LeadDoc } from '../../db/models/lead';
 import type { PageViewDoc } from '../../db/models/page-view';
 import type { WebSessionDoc } from '../../db/models/web-session';
 import { recipientParam } from '../../visitors/email-link';
 import type { ApiContext } from '../context';
-import { ApiError, notFound, parseInput } from '../errors';
+import { ApiError, parseInput } from '../errors';
+import { contactAttribution, listContacts, loadContact } from './contacts-service';
 
 export const listSchema = z.object({
   email: z.string().max(254).optional(),
@@ -65,30 +64,11 @@ export function contactRoutes(ctx: ApiContext): Router {
   const { models } = ctx.db;
   const emailLinkKey = ctx.config.ENCRYPTION_KEYS[0]!.key;
 
-  const load = async (id: string): Promise<ContactDoc> => {
-    const contact = await models.Contact.findById(id).lean<ContactDoc>();
-    if (!contact) throw notFound('Contact');
-    return normaliseContact(contact);
-  };
+  const load = (id: string) => loadContact(ctx, id);
 
   router.get('/contacts', async (req, res) => {
-    const query = parseInput(listSchema, req.query, 'query');
-    const filter: Record<string, unknown> = {};
-    if (query.email !== undefined) {
-      const email = normaliseEmail(query.email);
-      if (email === null) return void res.json({ items: [], nextCursor: null });
-      const owner = await models.ContactEmail.findById(email).lean();
-      if (!owner) return void res.json({ items: [], nextCursor: null });
-      filter._id = owner.contactId;
-    }
-    if (query.source !== undefined) filter.source = query.source;
-    if (query.lifecycleStage !== undefined) filter.lifecycleStage = query.lifecycleStage;
-    if (query.attributedAd !== undefined) filter['attribution.ad.adKey'] = query.attributedAd;
-    if (query.attributed !== undefined) filter['attribution.attributed'] = query.attributed === 'true';
-    if (query.cursor !== undefined) filter._id = filter._id === undefined ? { $gt: query.cursor } : { $eq: filter._id, $gt: query.cursor };
-    const contacts = await models.Contact.find(filter).sort({ _id: 1 }).limit(query.limit + 1).lean<ContactDoc[]>();
-    const page = contacts.slice(0, query.limit);
-    res.json({ items: page.map((c) => presentContactSummary(normaliseContact(c))), nextCursor: contacts.length > query.limit ? page[page.length - 1]!._id : null });
+    const { contacts, nextCursor } = await listContacts(ctx, parseInput(listSchema, req.query, 'query'));
+    res.json({ items: contacts.map(presentContactSummary), nextCursor });
   });
 
   router.post('/contacts/import', async (req, res) => {
@@ -115,9 +95,7 @@ export function contactRoutes(ctx: ApiContext): Router {
 
   /** ATT-1…ATT-3: why the contact was (not) credited to an ad; recomputed from what is stored. */
   router.get('/contacts/:id/attribution', async (req, res) => {
-    const contact = await load(req.params.id);
-    if (contact.firstConversionAt !== null) await refreshContactAttribution(models, contact._id);
-    res.json({ contactId: contact._id, ...presentAttribution(await load(contact._id)) });
+    res.json(await contactAttribution(ctx, req.params.id));
   });
 
   router.patch('/contacts/:id', async (req, res) => {

@@ -8,11 +8,13 @@ import {
   listDefinitions,
   replaceDefinition,
   setEnabled,
+  type DefinitionsContext,
 } from '../../conversions/definitions';
 import { definitionDetails, presentDefinition } from '../../conversions/definition-views';
 import { destinationChecker } from '../../conversions/destination-check';
 import { createNetworkClients } from '../../networks/registry';
 import { TokenVault } from '../../security/token-vault';
+import type { ConversionDefinitionRecord } from '../../db/models/conversion-definition';
 import type { ApiContext } from '../context';
 import { ApiError, parseInput } from '../errors';
 
@@ -57,11 +59,12 @@ export const replaceSchema = z
   .strict();
 export const idSchema = z.object({ id: z.string().min(1).max(64) });
 
-function asApiError(error: unknown): unknown {
+/** A definition refusal as the API's error envelope (the console shows the same code, message and details). */
+export function asApiError(error: unknown): unknown {
   return error instanceof DefinitionError ? new ApiError(error.status, error.code, error.message, error.details) : error;
 }
 
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
+export async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
@@ -69,22 +72,34 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** `POST /api/conversion-events` and the console's create form: the parsed body → a stored definition with its workflow. */
+export async function createFromInput(ctx: DefinitionsContext, body: z.output<typeof createSchema>): Promise<ConversionDefinitionRecord> {
+  const trigger =
+    body.trigger.kind === 'form_submission'
+      ? { kind: 'form_submission' as const, formId: body.trigger.formId ?? '' }
+      : { kind: body.trigger.kind as 'lifecycle_stage', stages: body.trigger.stages ?? [] };
+  return guarded(() => createDefinition(ctx, { ...body, trigger }));
+}
+
+const definitionContexts = new WeakMap<ApiContext, DefinitionsContext>();
+
+/** The API's context plus the destination check (CONV-4/5 ids read back from the network), built once per API. */
+export function definitionsContext(api: ApiContext): DefinitionsContext {
+  let ctx = definitionContexts.get(api);
+  if (!ctx) {
+    const checkDestination = destinationChecker({ models: api.db.models, vault: new TokenVault(api.config.ENCRYPTION_KEYS), clients: createNetworkClients(api.config) });
+    ctx = { ...api, checkDestination };
+    definitionContexts.set(api, ctx);
+  }
+  return ctx;
+}
+
 export function conversionEventRoutes(api: ApiContext): Router {
   const router = Router();
-  const checkDestination = destinationChecker({
-    models: api.db.models,
-    vault: new TokenVault(api.config.ENCRYPTION_KEYS),
-    clients: createNetworkClients(api.config),
-  });
-  const ctx = { ...api, checkDestination };
+  const ctx = definitionsContext(api);
 
   router.post('/conversion-events', async (req, res) => {
-    const body = parseInput(createSchema, req.body);
-    const trigger =
-      body.trigger.kind === 'form_submission'
-        ? { kind: 'form_submission' as const, formId: body.trigger.formId ?? '' }
-        : { kind: body.trigger.kind as 'lifecycle_stage', stages: body.trigger.stages ?? [] };
-    const record = await guarded(() => createDefinition(ctx, { ...body, trigger }));
+    const record = await createFromInput(ctx, parseInput(createSchema, req.body));
     res.status(201).json(presentDefinition(record));
   });
 
