@@ -1,6 +1,7 @@
 import { heartbeat } from '@temporalio/activity';
 import { storeLeads } from '../src/contacts/leads';
 import { bulkWriteInChunks } from '../src/db/bulk';
+import { findByIds } from '../src/db/by-ids';
 import type { Models } from '../src/db/models';
 import { leadFormSyncKey, type LeadFormSyncDoc } from '../src/db/models/lead-sync-state';
 import type { AdNetworkClient, Network } from '../src/networks/types';
@@ -129,7 +130,7 @@ export function createLeadActivities(deps: LeadDeps) {
       if (pending.length === 0) return [];
       // Stored meanwhile (e.g. by a reconciliation of another run): resolve them now.
       const stored = new Set(
-        (await deps.models.Lead.find({ _id: { $in: pending.map((p) => p._id) } }, { _id: 1 }).lean<{ _id: string }[]>()).map((lead) => lead._id),
+        (await findByIds(deps.models.Lead, pending.map((p) => p._id), { _id: 1 })).map((lead) => lead._id),
       );
       if (stored.size > 0) await deps.models.LeadNotification.updateMany({ _id: { $in: [...stored] } }, { $set: { resolvedAt: new Date() } });
       return [...new Set(pending.filter((p) => !stored.has(p._id) && p.formId).map((p) => p.formId!))];

@@ -15,6 +15,7 @@ import { leadKeyOf, type LeadDoc } from '../db/models/lead';
 import type { NetworkLead } from '../networks/types';
 import { leadAdOriginOf, refreshContactAttribution, storedAttribution, type AttributionModels } from './attribution';
 import { bulkWriteInChunks, insertRows } from '../db/bulk';
+import { findByIds } from '../db/by-ids';
 import { lifecycleActivity, recordCrmActivities, type CrmActivityModels } from './crm-activity';
 import {
   claimEmails,
@@ -77,7 +78,7 @@ export async function storeLeads(
   const result: StoreLeadsResult = { received: leads.length, stored: 0, contactsCreated: 0, leadKeys: keys };
   if (keys.length === 0) return result;
 
-  const existingLeads = await models.Lead.find({ _id: { $in: keys } }, { _id: 1, contactId: 1 }).lean<Pick<LeadDoc, '_id' | 'contactId'>[]>();
+  const existingLeads: Pick<LeadDoc, '_id' | 'contactId'>[] = await findByIds(models.Lead, keys, { _id: 1, contactId: 1 });
   const leadExists = new Set(existingLeads.map((lead) => lead._id));
   const complete = new Set(existingLeads.filter((lead) => lead.contactId).map((lead) => lead._id));
   const todo = [...unique].filter(([key]) => !complete.has(key));
@@ -101,10 +102,12 @@ export async function storeLeads(
     for (const item of pending) byContact.set(item.contactId, [...(byContact.get(item.contactId) ?? []), item]);
     for (const list of byContact.values()) list.sort((a, b) => Date.parse(a.lead.createdTime) - Date.parse(b.lead.createdTime));
     const contactIds = [...byContact.keys()];
-    const existingContacts = await models.Contact.find(
-      { _id: { $in: contactIds } },
-      { _id: 1, firstConversionAt: 1, lastSubmission: 1, fbLeadId: 1 },
-    ).lean<Pick<ContactDoc, '_id' | 'firstConversionAt' | 'lastSubmission' | 'fbLeadId'>[]>();
+    const existingContacts: Pick<ContactDoc, '_id' | 'firstConversionAt' | 'lastSubmission' | 'fbLeadId'>[] = await findByIds(models.Contact, contactIds, {
+      _id: 1,
+      firstConversionAt: 1,
+      lastSubmission: 1,
+      fbLeadId: 1,
+    });
     const contactExists = new Map(existingContacts.map((c) => [c._id, c]));
 
     // ATT-3: the earliest lead of a lead-only contact decides its attribution.

@@ -11,7 +11,7 @@ const LOOKUPS_IN_FLIGHT = 8;
  * of ads would cost a scan of every account's ads: there it is one `_id` lookup per id, a few at a
  * time, each served by the `_id` index.
  */
-export async function findByIds<T>(model: Model<T>, ids: readonly string[], projection?: Record<string, 0 | 1>): Promise<T[]> {
+export async function findByIds<T>(model: Model<T>, ids: readonly string[], projection?: Record<string, number>): Promise<T[]> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return [];
   if (traitsOfConnection(model.db).flavor === 'mongodb') {

@@ -22,8 +22,10 @@ export async function explainQuery(connection: Connection, command: ExplainableC
   const request = 'aggregate' in command ? { ...command, cursor: {} } : command;
   const answer = (await connection.db!.command({ explain: request, verbosity: 'queryPlanner' })) as Record<string, unknown>;
   const planner = (answer.queryPlanner ?? (answer.stages as Record<string, unknown>[] | undefined)?.[0]?.$cursor) as Record<string, unknown> | undefined;
-  if (planner?.Plan) {
-    const nodes = collect(planner.Plan, 'Node Type', 'Plans');
+  // FerretDB on SQLite answers with a `Plan` too, SQLite's, which names no nodes: treated as unknown.
+  const pgNodes = collect(planner?.Plan, 'Node Type', 'Plans');
+  if (pgNodes.length > 0) {
+    const nodes = pgNodes;
     return { kind: 'postgresql', nodes, usesIndex: nodes.some((n) => n.includes('Index')), scansCollection: nodes.includes('Seq Scan') };
   }
   if (planner?.winningPlan) {
