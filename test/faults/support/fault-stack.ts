@@ -41,6 +41,8 @@ const say = (line: string) => console.log(`[faults] ${line}`);
 
 export async function startFaultStack(options: FaultStackOptions = {}): Promise<FaultStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'adtrack-faults-'));
+  // Run as root, PostgreSQL runs as another user, which must reach its data folder inside this one.
+  fs.chmodSync(dataDir, 0o755);
   const logDir = path.join(dataDir, 'logs');
   fs.mkdirSync(logDir);
   const tools = await ensureTools(say, { temporal: true, ferretdb: true });
