@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { deliverSoon, relayDepsOf } from '../../conversions/crm-relay';
 import { parseVisitorToken } from '../../domain/visitors';
 import { recordPageView, TrackingInputError } from '../../visitors/page-views';
+import { PageViewStore } from '../../visitors/page-view-store';
 import { TokenBucketLimiter } from '../../visitors/rate-limit';
 import { FormNotFoundError, submitForm } from '../../visitors/submissions';
 import type { ApiContext } from '../context';
@@ -69,6 +70,7 @@ export function visitorRoutes(ctx: ApiContext): Router {
   // An office or a mobile carrier puts many visitors behind one address: a wider bucket per IP.
   const perIp = new TokenBucketLimiter({ ratePerMinute: ctx.config.TRACKING_RATE_PER_MINUTE * 5, burst: ctx.config.TRACKING_RATE_BURST * 5 });
   const emailLinkKeys = ctx.config.ENCRYPTION_KEYS.map((key) => key.key);
+  const pageViewStore = new PageViewStore(ctx.db.models);
 
   const cors = (req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
@@ -122,7 +124,7 @@ export function visitorRoutes(ctx: ApiContext): Router {
     limit(input.visitorToken, req, res);
     try {
       await recordPageView(
-        { models: ctx.db.models, emailLinkKeys },
+        { models: ctx.db.models, emailLinkKeys, store: pageViewStore },
         { visitorToken: input.visitorToken, url: input.url, referrer: input.referrer, title: input.title, pageViewId: input.pageViewId, at: new Date() },
       );
     } catch (error) {
