@@ -65,9 +65,9 @@ export async function waitForFirstSweeps(stack: BenchStack, accountKeys: readonl
   );
 }
 
-/** Ends every running workflow, so the next scenario measures only its own accounts. */
+/** Ends every running workflow of the benchmark, so the next scenario measures only its own accounts. */
 export async function stopAllWorkflows(stack: BenchStack): Promise<void> {
-  for await (const wf of stack.temporal.workflow.list({ query: 'ExecutionStatus="Running"' })) {
+  for await (const wf of stack.temporal.workflow.list({ query: `ExecutionStatus="Running" AND TaskQueue="${stack.taskQueue}"` })) {
     await stack.temporal.workflow.getHandle(wf.workflowId, wf.runId).terminate('benchmark scenario finished').catch(() => undefined);
   }
 }

@@ -30,6 +30,8 @@ export interface BenchStack {
   /** Every database command this process sends is counted here (by name). */
   commands: Map<string, number>;
   dataDir: string;
+  /** The worker's task queue: the benchmark's workflows, and only those, run on it. */
+  taskQueue: string;
   request(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   /** Starts another Node process of this repository (a bare Express server, a second worker). */
   node(name: string, entry: string, env?: NodeJS.ProcessEnv): Supervised;
@@ -42,13 +44,21 @@ export async function startBenchStack(options: { env?: Record<string, string> } 
   installOrphanGuard();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'adtrack-bench-'));
   const started: Supervised[] = [];
-  const tools = await ensureTools(say, { temporal: true, ferretdb: true });
+  // TEMPORAL_ADDRESS / MONGODB_URI use existing services (as `npm start` does): their CPU is not sampled.
+  const external = { temporal: process.env.TEMPORAL_ADDRESS, mongo: process.env.MONGODB_URI };
+  const tools = await ensureTools(say, { temporal: !external.temporal, ferretdb: !external.mongo });
   say('starting Temporal and FerretDB…');
   const [temporal, ferret] = await Promise.all([
-    startTemporalDevServer({ binary: tools.temporal, port: await freePort(), extraArgs: devServerSearchAttributeArgs(), logFile: path.join(dataDir, 'temporal.log') }),
-    startFerretDb({ binary: tools.ferretdb, port: await freePort(), dataDir: path.join(dataDir, 'ferretdb'), logFile: path.join(dataDir, 'ferretdb.log') }),
+    external.temporal
+      ? undefined
+      : startTemporalDevServer({ binary: tools.temporal, port: await freePort(), extraArgs: devServerSearchAttributeArgs(), logFile: path.join(dataDir, 'temporal.log') }),
+    external.mongo ? undefined : startFerretDb({ binary: tools.ferretdb, port: await freePort(), dataDir: path.join(dataDir, 'ferretdb'), logFile: path.join(dataDir, 'ferretdb.log') }),
   ]);
-  started.push(temporal, ferret);
+  for (const proc of [temporal, ferret]) if (proc) started.push(proc);
+  const temporalAddress = external.temporal ?? temporal!.address;
+  // A database and a task queue of its own: an existing server may hold other data and workers.
+  const suffix = randomBytes(4).toString('hex');
+  const mongoUri = external.mongo ? withDatabase(external.mongo, `adtrack_bench_${suffix}`) : `${ferret!.uri}adtrack_bench`;
   const sandboxes = await startSandboxes();
   const adminToken = randomBytes(24).toString('hex');
   const apiPort = await freePort();
@@ -59,8 +69,9 @@ export async function startBenchStack(options: { env?: Record<string, string> } 
     PORT: String(apiPort),
     ADMIN_API_TOKEN: adminToken,
     ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-    TEMPORAL_ADDRESS: temporal.address,
-    MONGODB_URI: `${ferret.uri}adtrack_bench`,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_TASK_QUEUE: `bench-${suffix}`,
+    MONGODB_URI: mongoUri,
     // The load comes from one address and a few visitors: the per-IP limit would measure itself.
     TRACKING_RATE_PER_MINUTE: '100000',
     TRACKING_RATE_BURST: '100000',
@@ -80,7 +91,7 @@ export async function startBenchStack(options: { env?: Record<string, string> } 
   };
   say('starting the worker and the API…');
   const worker = node('worker', 'src/temporal/worker-main.ts');
-  const { client, connection } = await createTemporalClient({ address: temporal.address, namespace: 'default', encryptionKeys: loadConfig(env).ENCRYPTION_KEYS });
+  const { client, connection } = await createTemporalClient({ address: temporalAddress, namespace: 'default', encryptionKeys: loadConfig(env).ENCRYPTION_KEYS });
   // The worker logs at warn here; its workflow poller on the task queue says it is up.
   const taskQueue = loadConfig(env).TEMPORAL_TASK_QUEUE;
   await waitFor(
@@ -119,19 +130,27 @@ export async function startBenchStack(options: { env?: Record<string, string> } 
     processes: [
       { name: 'worker', pid: worker.child.pid! },
       { name: 'api', pid: api.child.pid! },
-      { name: 'temporal', pid: temporal.child.pid! },
-      { name: 'ferretdb', pid: ferret.child.pid! },
+      ...(temporal ? [{ name: 'temporal', pid: temporal.child.pid! }] : []),
+      ...(ferret ? [{ name: 'ferretdb', pid: ferret.child.pid! }] : []),
     ],
     commands,
     dataDir,
+    taskQueue: `bench-${suffix}`,
     request,
     node,
     async stop() {
       await connection.close();
+      if (external.mongo) await db.connection.dropDatabase().catch(() => undefined);
       await db.close();
       for (const proc of [...started].reverse()) await proc.stop();
       await sandboxes.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function withDatabase(uri: string, dbName: string): string {
+  const url = new URL(uri);
+  url.pathname = `/${dbName}`;
+  return url.toString();
 }
