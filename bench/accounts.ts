@@ -14,8 +14,11 @@ async function control<T>(stack: BenchStack, path: string, body: unknown): Promi
  * Seeds a fresh Facebook world (a seed resets it: earlier scenarios' accounts are gone, so run
  * `stopAllWorkflows` first), adds `adsPerAccount` link ads to each account, connects them all.
  */
-export async function connectFacebookAccounts(stack: BenchStack, options: { seed: number; accounts: number; adsPerAccount: number }): Promise<{ accountKeys: string[]; externalIds: string[] }> {
-  const seeded = await control<{ user: { handle: string }; accounts: { id: string }[] }>(stack, '/_sandbox/seed', { seed: options.seed, accounts: options.accounts, adsPerAccount: 0, landingBaseUrl: stack.sandboxes.urls.landing });
+export async function connectFacebookAccounts(
+  stack: BenchStack,
+  options: { seed: number; accounts: number; adsPerAccount: number },
+): Promise<{ accountKeys: string[]; externalIds: string[]; pixelIds: string[] }> {
+  const seeded = await control<{ user: { handle: string }; accounts: { id: string; pixelId: string }[] }>(stack, '/_sandbox/seed', { seed: options.seed, accounts: options.accounts, adsPerAccount: 0, landingBaseUrl: stack.sandboxes.urls.landing });
   const externalIds = seeded.accounts.map((a) => a.id);
   for (const accountId of externalIds) await addFacebookAds(stack, accountId, options.adsPerAccount);
   const { code } = await control<{ code: string }>(stack, '/_sandbox/oauth/codes', { user: seeded.user.handle, redirectUri: REDIRECT_URI });
@@ -28,7 +31,7 @@ export async function connectFacebookAccounts(stack: BenchStack, options: { seed
     if (res.status !== 201) throw new Error(`account ${externalId}: ${res.status} ${JSON.stringify(res.body)}`);
     accountKeys.push((res.body as { id: string }).id);
   }
-  return { accountKeys, externalIds };
+  return { accountKeys, externalIds, pixelIds: seeded.accounts.map((a) => a.pixelId) };
 }
 
 /** Adds link ads through the sandbox's advertiser API, 50 at a time. */

@@ -11,6 +11,7 @@ import { markdownTable, type BenchRow } from './table';
 import { p2 } from './scenarios/p2-new-ad';
 import { p3 } from './scenarios/p3-onboarding';
 import { p5 } from './scenarios/p5-leads';
+import { p6 } from './scenarios/p6-conversions';
 import { p7 } from './scenarios/p7-idle';
 import { p8 } from './scenarios/p8-pageview';
 import type { Scenario } from './scenarios/types';
@@ -19,7 +20,7 @@ import type { Scenario } from './scenarios/types';
 const SEED_BASE = 5500;
 /** P1 and P4 are measured by the onboarding run (P3). */
 const ALIASES: Record<string, string> = { P1: 'P3', P4: 'P3' };
-export const SCENARIOS: readonly Scenario[] = [p8, p3, p2, p5, p7];
+export const SCENARIOS: readonly Scenario[] = [p8, p3, p2, p5, p6, p7];
 
 function machine(): string {
   const cpus = os.cpus();

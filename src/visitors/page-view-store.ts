@@ -76,20 +76,31 @@ export class PageViewStore {
     await bulkWriteInChunks(this.models.WebSession, touches, { ordered: false });
     await insertRows(this.models.WebSession, opened);
 
-    const outcome = new Map<string, StoredPageView>();
+    const outcome = new Map<string, StoredPageView | Error>();
     for (const { item, plan } of written) outcome.set(item.pageView._id, this.stored(plan));
     for (const item of items) {
-      if (outcome.has(item.pageView._id)) continue;
-      const fresh = (await this.models.Visitor.findById(item.visitor._id).lean<VisitorDoc>()) ?? item.visitor;
-      const { visitor, sessionId } = await recordSessionActivity(this.models, fresh, item.event);
-      outcome.set(item.pageView._id, { sessionId, contactId: pageViewOwner(identityOf(visitor)) });
+      if (!outcome.has(item.pageView._id)) outcome.set(item.pageView._id, await this.oneAtATime(item));
     }
     // A page view stored already (the same beacon racing itself) is a duplicate: stored, as wanted.
     await insertRows(
       this.models.PageView,
-      items.map((item) => ({ ...item.pageView, ...outcome.get(item.pageView._id)! })),
+      items.flatMap((item) => {
+        const stored = outcome.get(item.pageView._id)!;
+        return stored instanceof Error ? [] : [{ ...item.pageView, ...stored }];
+      }),
     );
     return items.map((item) => outcome.get(item.pageView._id)!);
+  }
+
+  /** The unbatched path, for a page view whose guarded write lost: its error stays its own. */
+  private async oneAtATime(item: Item): Promise<StoredPageView | Error> {
+    try {
+      const fresh = (await this.models.Visitor.findById(item.visitor._id).lean<VisitorDoc>()) ?? item.visitor;
+      const { visitor, sessionId } = await recordSessionActivity(this.models, fresh, item.event);
+      return { sessionId, contactId: pageViewOwner(identityOf(visitor)) };
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
   }
 
   private stored(plan: SessionPlan): StoredPageView {
