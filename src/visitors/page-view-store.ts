@@ -21,6 +21,8 @@ type StoreModels = Pick<Models, 'Visitor' | 'WebSession' | 'PageView' | 'Contact
 export type PageViewFields = Omit<PageViewDoc, 'sessionId' | 'contactId'>;
 
 interface Item {
+  /** Not stored yet (a first beacon): the batch inserts it with its first session. */
+  isNew: boolean;
   visitor: VisitorDoc;
   event: ActivityEvent;
   pageView: PageViewFields;
@@ -55,20 +57,32 @@ export class PageViewStore {
     return run;
   }
 
-  store(visitor: VisitorDoc, event: ActivityEvent, pageView: PageViewFields): Promise<StoredPageView> {
-    return this.writes.add({ visitor, event, pageView });
+  /** `visitor` null: a first beacon, the visitor is created in the batch. */
+  store(visitor: VisitorDoc | null, event: ActivityEvent, pageView: PageViewFields): Promise<StoredPageView> {
+    const fresh: VisitorDoc = { _id: pageView.visitorToken, identity: { kind: 'anonymous' }, session: null, fbc: null, firstSeenAt: event.at, lastSeenAt: event.at, pageViews: 0, lastPageViewId: null };
+    return this.writes.add({ isNew: visitor === null, visitor: visitor ?? fresh, event, pageView });
   }
 
   private async writeBatch(items: Item[]): Promise<(StoredPageView | Error)[]> {
     const plans = items.map((item) => planSessionActivity(item.visitor, item.event, true));
     const planned = items.flatMap((item, i) => (plans[i] ? [{ item, plan: plans[i] }] : []));
-    const ops = planned.map(({ item, plan }) => ({
+    const existing = planned.filter(({ item }) => !item.isNew);
+    const ops = existing.map(({ item, plan }) => ({
       updateOne: { filter: plan.visitorFilter, update: { ...plan.visitorUpdate, $set: { ...plan.visitorUpdate.$set, lastPageViewId: item.pageView._id } } },
     }));
     const { matchedCount } = await bulkWriteInChunks(this.models.Visitor, ops, { ordered: false });
     // A guard lost to a concurrent write (a form submission, another API process): the visitor's
     // marker says which page views went through; the others take the one-at-a-time path.
-    const through = matchedCount === ops.length ? new Set(planned.map(({ item }) => item.pageView._id)) : await this.wentThrough(planned.map(({ item }) => item));
+    const through = matchedCount === ops.length ? new Set(existing.map(({ item }) => item.pageView._id)) : await this.wentThrough(existing.map(({ item }) => item));
+    // First beacons insert their visitor; one created meanwhile elsewhere is a duplicate, retried alone.
+    const created = planned.filter(({ item }) => item.isNew);
+    const taken = await insertRows(
+      this.models.Visitor,
+      created.map(({ item, plan }) => ({ ...plan.visitor, fbc: plan.visitor.fbc ?? null, lastSeenAt: item.event.at, pageViews: item.event.pageView ? 1 : 0, lastPageViewId: item.pageView._id })),
+    );
+    created.forEach(({ item }, i) => {
+      if (!taken.has(i)) through.add(item.pageView._id);
+    });
     const written = planned.filter(({ item }) => through.has(item.pageView._id));
 
     const touches = written.flatMap(({ plan }) => (plan.session.kind === 'touch' ? [{ updateOne: { filter: { _id: plan.sessionId }, update: plan.session.update } }] : []));

@@ -53,10 +53,10 @@ export async function recordPageView(deps: PageViewDeps, input: PageViewInput): 
   const id = `${input.visitorToken}:${pageViewId}`;
 
   return deps.store.forVisitor(input.visitorToken, async () => {
-    // A returning visitor is a read by _id; only a first beacon pays for the upsert.
-    let visitor = (await deps.models.Visitor.findById(input.visitorToken).lean<VisitorDoc>()) ?? (await loadOrCreateVisitor(deps.models, input.visitorToken, input.at));
+    // A returning visitor is a read by _id; a first beacon's visitor is inserted with its batch.
+    let visitor = await deps.models.Visitor.findById(input.visitorToken).lean<VisitorDoc>();
     const recipient = recipientFromUrl(deps.emailLinkKeys, input.url);
-    if (recipient !== null) visitor = await applyEmailClick(deps.models, visitor, recipient, input.at);
+    if (recipient !== null) visitor = await applyEmailClick(deps.models, visitor ?? (await loadOrCreateVisitor(deps.models, input.visitorToken, input.at)), recipient, input.at);
 
     // A retried beacon: already stored, nothing to count again.
     const existing = await deps.models.PageView.findById(id, { sessionId: 1, contactId: 1 }).lean<{ sessionId: string; contactId: string | null }>();
