@@ -12,15 +12,17 @@ interface BulkWritable<Op> {
  * A bulk write, in order: in small chunks where the database needs them (FerretDB v1 stops answering
  * an `update` with more than about 32 statements), in one call elsewhere.
  */
-export async function bulkWriteInChunks<Op>(model: BulkWritable<NoInfer<Op>>, ops: readonly Op[], options: { ordered: boolean }): Promise<{ upsertedCount: number }> {
-  if (ops.length === 0) return { upsertedCount: 0 };
+export async function bulkWriteInChunks<Op>(model: BulkWritable<NoInfer<Op>>, ops: readonly Op[], options: { ordered: boolean }): Promise<{ upsertedCount: number; matchedCount: number }> {
+  if (ops.length === 0) return { upsertedCount: 0, matchedCount: 0 };
   const chunk = traitsOfConnection(model.db).bulkChunk ?? ops.length;
   let upsertedCount = 0;
+  let matchedCount = 0;
   for (let start = 0; start < ops.length; start += chunk) {
     const result = await model.bulkWrite(ops.slice(start, start + chunk), options);
     upsertedCount += result.upsertedCount;
+    matchedCount += result.matchedCount;
   }
-  return { upsertedCount };
+  return { upsertedCount, matchedCount };
 }
 
 

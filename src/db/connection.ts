@@ -15,9 +15,11 @@ export interface Database {
  * One connection per process. Works unchanged against FerretDB (the embedded default) and MongoDB:
  * no multi-document transactions, no change streams, deterministic `_id`s and upserts for idempotency.
  */
-export async function connectDatabase(uri: string, options: { dbName?: string; flavor?: DatabaseFlavorSetting; failFast?: boolean } = {}): Promise<Database> {
+export async function connectDatabase(uri: string, options: { dbName?: string; flavor?: DatabaseFlavorSetting; failFast?: boolean; monitorCommands?: boolean } = {}): Promise<Database> {
   const connection = mongoose.createConnection(uri, {
     ...(options.dbName ? { dbName: options.dbName } : {}),
+    // Tests and the benchmark count what crosses the wire (commandSucceeded events).
+    ...(options.monitorCommands ? { monitorCommands: true } : {}),
     // failFast (the API): during an outage a request fails within seconds (503) instead of Mongoose
     // buffering it for 10 s while the caller waits; workers keep the patient defaults (Temporal retries).
     ...(options.failFast ? { bufferCommands: false, serverSelectionTimeoutMS: 2_000 } : { serverSelectionTimeoutMS: 10_000 }),

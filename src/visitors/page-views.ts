@@ -4,10 +4,11 @@
  * page views are logged for its contact right away.
  */
 import { createHash } from 'node:crypto';
-import { pageViewOwner } from '../domain/contacts';
 import { normalisePageUrl } from '../domain/visitors';
 import type { Models } from '../db/models';
-import { applyEmailClick, identityOf, ignoreDuplicateKey, loadOrCreateVisitor, recordSessionActivity } from './sessions';
+import type { VisitorDoc } from '../db/models/visitor';
+import { applyEmailClick, loadOrCreateVisitor } from './sessions';
+import type { PageViewStore } from './page-view-store';
 import { recipientFromUrl } from './email-link';
 
 export interface PageViewInput {
@@ -24,6 +25,8 @@ export interface PageViewDeps {
   models: Pick<Models, 'Visitor' | 'WebSession' | 'PageView' | 'Contact' | 'ContactLock'>;
   /** Keys that may have signed tracked-email links (VIS-7). */
   emailLinkKeys: readonly Buffer[];
+  /** Page views written together with those of concurrent requests (one per API process). */
+  store: PageViewStore;
 }
 
 export class TrackingInputError extends Error {
@@ -45,36 +48,25 @@ export async function recordPageView(deps: PageViewDeps, input: PageViewInput): 
   const page = normalisePageUrl(input.url);
   if (!page.ok) throw new TrackingInputError('url', `The page URL is not usable (${page.reason}).`);
   const referrer = normaliseReferrer(input.referrer);
-  let visitor = await loadOrCreateVisitor(deps.models, input.visitorToken, input.at);
-
-  const recipient = recipientFromUrl(deps.emailLinkKeys, input.url);
-  if (recipient !== null) visitor = await applyEmailClick(deps.models, visitor, recipient, input.at);
-
   const pageViewId =
     input.pageViewId ?? createHash('sha256').update(`${input.visitorToken}|${page.url}|${input.at.getTime()}`).digest('hex').slice(0, 32);
   const id = `${input.visitorToken}:${pageViewId}`;
-  // A retried beacon: already stored, nothing to count again.
-  const existing = await deps.models.PageView.findById(id, { sessionId: 1, contactId: 1 }).lean<{ sessionId: string; contactId: string | null }>();
-  if (existing) return { pageViewId: id, sessionId: existing.sessionId, contactId: existing.contactId };
 
-  const { sessionId } = await recordSessionActivity(deps.models, visitor, { at: input.at, rawUrl: input.url, url: page.url, referrer, pageView: true });
-  const contactId = pageViewOwner(identityOf(visitor));
-  // The same beacon twice at once (a browser retry): one insert wins, the other finds it stored.
-  await ignoreDuplicateKey(deps.models.PageView.updateOne(
-    { _id: id },
-    {
-      $setOnInsert: {
-        visitorToken: input.visitorToken,
-        sessionId,
-        contactId,
-        url: page.url,
-        urlTruncated: page.truncated,
-        referrer,
-        title: input.title?.slice(0, 512) ?? null,
-        at: input.at,
-      },
-    },
-    { upsert: true },
-  ));
-  return { pageViewId: id, sessionId, contactId };
+  return deps.store.forVisitor(input.visitorToken, async () => {
+    // A returning visitor is a read by _id; a first beacon's visitor is inserted with its batch.
+    let visitor = await deps.models.Visitor.findById(input.visitorToken).lean<VisitorDoc>();
+    const recipient = recipientFromUrl(deps.emailLinkKeys, input.url);
+    if (recipient !== null) visitor = await applyEmailClick(deps.models, visitor ?? (await loadOrCreateVisitor(deps.models, input.visitorToken, input.at)), recipient, input.at);
+
+    // A retried beacon: already stored, nothing to count again.
+    const existing = await deps.models.PageView.findById(id, { sessionId: 1, contactId: 1 }).lean<{ sessionId: string; contactId: string | null }>();
+    if (existing) return { pageViewId: id, sessionId: existing.sessionId, contactId: existing.contactId };
+
+    const stored = await deps.store.store(
+      visitor,
+      { at: input.at, rawUrl: input.url, url: page.url, referrer, pageView: true },
+      { _id: id, visitorToken: input.visitorToken, url: page.url, urlTruncated: page.truncated, referrer, title: input.title?.slice(0, 512) ?? null, at: input.at },
+    );
+    return { pageViewId: id, ...stored };
+  });
 }

@@ -90,79 +90,98 @@ export interface ActivityEvent {
 
 const SESSION_WRITE_ATTEMPTS = 5;
 
+/** The writes one session event makes, planned from the visitor as read (pure; the caller writes). */
+export interface SessionPlan {
+  sessionId: string;
+  /** Guarded on the visitor's session as read, unless `guarded` was false. */
+  visitorFilter: Record<string, unknown>;
+  visitorUpdate: { $set: Record<string, unknown>; $inc?: Record<string, number> };
+  session: { kind: 'touch'; update: { $set: { lastActivityAt: Date }; $inc?: { pageViews: number } } } | { kind: 'open'; doc: WebSessionDoc };
+  /** The visitor as it is once the plan is written. */
+  visitor: VisitorDoc;
+}
+
+/** Plans the session writes of `event` for `visitor`; null when the rules give nothing to write. */
+export function planSessionActivity(visitor: VisitorDoc, event: ActivityEvent, guarded: boolean): SessionPlan | null {
+  const current: OpenSession | undefined = visitor.session
+    ? { lastActivityAt: iso(visitor.session.lastActivityAt), source: visitor.session.source as OpenSession['source'] }
+    : undefined;
+  const decision = decideSession(current, { at: iso(event.at), url: event.rawUrl });
+  const currentId = visitor.session?.id ?? null;
+  const guard = !guarded ? { _id: visitor._id } : currentId === null ? { _id: visitor._id, session: null } : { _id: visitor._id, 'session.id': currentId };
+  const inc = event.pageView ? { $inc: { pageViews: 1 } } : {};
+
+  if (decision.kind === 'same_session' && visitor.session) {
+    const lastActivityAt = new Date(decision.lastActivityAt);
+    return {
+      sessionId: visitor.session.id,
+      visitorFilter: guard,
+      // Unguarded, the whole session is written: a racing write may have put `session: null` back.
+      visitorUpdate: { $set: { ...(guarded ? { 'session.lastActivityAt': lastActivityAt } : { session: { ...visitor.session, lastActivityAt } }), lastSeenAt: event.at }, ...inc },
+      session: { kind: 'touch', update: { $set: { lastActivityAt }, ...inc } },
+      visitor: { ...visitor, session: { ...visitor.session, lastActivityAt } },
+    };
+  }
+  if (decision.kind !== 'new_session') return null;
+  const startedAt = new Date(decision.startedAt);
+  const sessionId = `${visitor._id}:${startedAt.getTime()}`;
+  const session = {
+    id: sessionId,
+    startedAt,
+    lastActivityAt: startedAt,
+    source: { adClick: decision.source.adClick as Record<string, string> | null, clickIds: decision.source.clickIds as Record<string, string> },
+  };
+  const fbc = facebookClickCookie(decision.source.clickIds.fbclid, startedAt.getTime());
+  const landingHost = hostOf(event.url);
+  const doc: WebSessionDoc = {
+    _id: sessionId,
+    visitorToken: visitor._id,
+    contactId: pageViewOwner(identityOf(visitor)),
+    startedAt,
+    lastActivityAt: startedAt,
+    reason: event.pageView ? decision.reason : 'form_submission',
+    landingUrl: event.url,
+    referrer: event.referrer,
+    trafficSource: classifyTrafficSource(decision.source, hostOf(event.referrer ?? undefined), landingHost),
+    source: {
+      utm: decision.source.utm,
+      hsa: decision.source.hsa,
+      clickIds: decision.source.clickIds,
+      adClick: decision.source.adClick as Record<string, string> | null,
+    },
+    adCampaignAssetKey: adCampaignAssetKeyOf(decision.source.adClick),
+    pageViews: event.pageView ? 1 : 0,
+  };
+  return {
+    sessionId,
+    visitorFilter: guard,
+    visitorUpdate: { $set: { session, lastSeenAt: event.at, ...(fbc !== undefined ? { fbc } : {}) }, ...inc },
+    session: { kind: 'open', doc },
+    visitor: { ...visitor, session, ...(fbc !== undefined ? { fbc } : {}) },
+  };
+}
+
 /** Records activity in the visitor's session (opening a new one when the rules say so); returns the session id. */
 export async function recordSessionActivity(models: VisitorModels, visitorIn: VisitorDoc, event: ActivityEvent): Promise<{ sessionId: string; visitor: VisitorDoc }> {
   let visitor = visitorIn;
   for (let attempt = 0; attempt < SESSION_WRITE_ATTEMPTS; attempt += 1) {
-    const current: OpenSession | undefined = visitor.session
-      ? { lastActivityAt: iso(visitor.session.lastActivityAt), source: visitor.session.source as OpenSession['source'] }
-      : undefined;
-    const decision = decideSession(current, { at: iso(event.at), url: event.rawUrl });
-    const currentId = visitor.session?.id ?? null;
     // The last attempt writes without the guard: a burst of concurrent first beacons can keep every
     // guarded write losing (FerretDB applies racing conditional updates as read-modify-write, so
     // several "first" sessions replace each other), and the event belongs to the visitor all the same
     // (issue 15 #14: these were 500s).
-    const lastAttempt = attempt === SESSION_WRITE_ATTEMPTS - 1;
-    const guard = lastAttempt ? { _id: visitor._id } : currentId === null ? { _id: visitor._id, session: null } : { _id: visitor._id, 'session.id': currentId };
-
-    if (decision.kind === 'same_session' && visitor.session) {
-      const lastActivityAt = new Date(decision.lastActivityAt);
-      const updated = await models.Visitor.updateOne(guard, {
-        // Unguarded, the whole session is written: a racing write may have put `session: null` back.
-        $set: { ...(lastAttempt ? { session: { ...visitor.session, lastActivityAt } } : { 'session.lastActivityAt': lastActivityAt }), lastSeenAt: event.at },
-        ...(event.pageView ? { $inc: { pageViews: 1 } } : {}),
-      });
-      if (updated.matchedCount === 0) {
-        visitor = (await models.Visitor.findById(visitor._id).lean<VisitorDoc>()) ?? visitor;
-        continue;
-      }
-      await models.WebSession.updateOne(
-        { _id: visitor.session.id },
-        { $set: { lastActivityAt }, ...(event.pageView ? { $inc: { pageViews: 1 } } : {}) },
-      );
-      return { sessionId: visitor.session.id, visitor: { ...visitor, session: { ...visitor.session, lastActivityAt } } };
-    }
-
-    if (decision.kind !== 'new_session') continue;
-    const startedAt = new Date(decision.startedAt);
-    const sessionId = `${visitor._id}:${startedAt.getTime()}`;
-    const session = {
-      id: sessionId,
-      startedAt,
-      lastActivityAt: startedAt,
-      source: { adClick: decision.source.adClick as Record<string, string> | null, clickIds: decision.source.clickIds as Record<string, string> },
-    };
-    const fbc = facebookClickCookie(decision.source.clickIds.fbclid, startedAt.getTime());
-    const updated = await models.Visitor.updateOne(guard, {
-      $set: { session, lastSeenAt: event.at, ...(fbc !== undefined ? { fbc } : {}) },
-      ...(event.pageView ? { $inc: { pageViews: 1 } } : {}),
-    });
+    const plan = planSessionActivity(visitor, event, attempt < SESSION_WRITE_ATTEMPTS - 1);
+    if (plan === null) continue;
+    const updated = await models.Visitor.updateOne(plan.visitorFilter, plan.visitorUpdate);
     if (updated.matchedCount === 0) {
       visitor = (await models.Visitor.findById(visitor._id).lean<VisitorDoc>()) ?? visitor;
       continue;
     }
-    const landingHost = hostOf(event.url);
-    const doc: Omit<WebSessionDoc, '_id'> = {
-      visitorToken: visitor._id,
-      contactId: pageViewOwner(identityOf(visitor)),
-      startedAt,
-      lastActivityAt: startedAt,
-      reason: event.pageView ? decision.reason : 'form_submission',
-      landingUrl: event.url,
-      referrer: event.referrer,
-      trafficSource: classifyTrafficSource(decision.source, hostOf(event.referrer ?? undefined), landingHost),
-      source: {
-        utm: decision.source.utm,
-        hsa: decision.source.hsa,
-        clickIds: decision.source.clickIds,
-        adClick: decision.source.adClick as Record<string, string> | null,
-      },
-      adCampaignAssetKey: adCampaignAssetKeyOf(decision.source.adClick),
-      pageViews: event.pageView ? 1 : 0,
-    };
-    await ignoreDuplicateKey(models.WebSession.updateOne({ _id: sessionId }, { $setOnInsert: doc }, { upsert: true }));
-    return { sessionId, visitor: { ...visitor, session, ...(fbc !== undefined ? { fbc } : {}) } };
+    if (plan.session.kind === 'touch') await models.WebSession.updateOne({ _id: plan.sessionId }, plan.session.update);
+    else {
+      const { _id, ...doc } = plan.session.doc;
+      await ignoreDuplicateKey(models.WebSession.updateOne({ _id }, { $setOnInsert: doc }, { upsert: true }));
+    }
+    return { sessionId: plan.sessionId, visitor: plan.visitor };
   }
   throw new Error('the visitor session kept changing concurrently');
 }

@@ -14,7 +14,7 @@ function fakeModel(connection: Connection) {
     db: connection,
     bulkWrite: vi.fn(async (ops: unknown[]) => {
       calls.push(ops.length);
-      return { upsertedCount: ops.length, modifiedCount: 0, matchedCount: 0 };
+      return { upsertedCount: ops.length, modifiedCount: 0, matchedCount: ops.length };
     }),
   };
 }
@@ -39,18 +39,18 @@ describe('database flavor (issue 10 §4): development-database workarounds only 
     expect(traitsOf('mongodb')).toEqual({ flavor: 'mongodb', bulkChunk: null, serialWebhookWrites: false });
   });
 
-  it('bulk writes go in chunks of 25 on FerretDB and in one call on MongoDB, in order, counting every upsert', async () => {
+  it('bulk writes go in chunks of 25 on FerretDB and in one call on MongoDB, in order, counting every upsert and match', async () => {
     const ops = Array.from({ length: 60 }, (_, i) => ({ i }));
     const ferret = {} as Connection;
     const mongo = {} as Connection;
     registerTraits(ferret, traitsOf('ferretdb'));
     registerTraits(mongo, traitsOf('mongodb'));
     const onFerret = fakeModel(ferret);
-    await expect(bulkWriteInChunks(onFerret, ops, { ordered: true })).resolves.toEqual({ upsertedCount: 60 });
+    await expect(bulkWriteInChunks(onFerret, ops, { ordered: true })).resolves.toEqual({ upsertedCount: 60, matchedCount: 60 });
     expect(onFerret.calls).toEqual([25, 25, 10]);
     expect(onFerret.bulkWrite.mock.calls.flatMap(([chunk]) => chunk)).toEqual(ops);
     const onMongo = fakeModel(mongo);
-    await expect(bulkWriteInChunks(onMongo, ops, { ordered: true })).resolves.toEqual({ upsertedCount: 60 });
+    await expect(bulkWriteInChunks(onMongo, ops, { ordered: true })).resolves.toEqual({ upsertedCount: 60, matchedCount: 60 });
     expect(onMongo.calls).toEqual([60]);
     // An unregistered connection keeps today's (FerretDB) behaviour.
     const unknown = fakeModel({} as Connection);

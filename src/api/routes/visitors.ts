@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { deliverSoon, relayDepsOf } from '../../conversions/crm-relay';
 import { parseVisitorToken } from '../../domain/visitors';
 import { recordPageView, TrackingInputError } from '../../visitors/page-views';
+import { PageViewStore } from '../../visitors/page-view-store';
 import { TokenBucketLimiter } from '../../visitors/rate-limit';
 import { RefusedOriginLog } from '../../visitors/refused-origins';
 import { visitorOriginRefused } from '../../metrics/registry';
@@ -72,6 +73,7 @@ export function visitorRoutes(ctx: ApiContext): Router {
   const perIp = new TokenBucketLimiter({ ratePerMinute: ctx.config.TRACKING_RATE_PER_MINUTE * 5, burst: ctx.config.TRACKING_RATE_BURST * 5 });
   const emailLinkKeys = ctx.config.ENCRYPTION_KEYS.map((key) => key.key);
   const refusedLog = new RefusedOriginLog({ intervalMs: 10 * 60_000, maxOrigins: 100 });
+  const pageViewStore = new PageViewStore(ctx.db.models);
 
   const cors = (req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
@@ -132,7 +134,7 @@ export function visitorRoutes(ctx: ApiContext): Router {
     limit(input.visitorToken, req, res);
     try {
       await recordPageView(
-        { models: ctx.db.models, emailLinkKeys },
+        { models: ctx.db.models, emailLinkKeys, store: pageViewStore },
         { visitorToken: input.visitorToken, url: input.url, referrer: input.referrer, title: input.title, pageViewId: input.pageViewId, at: new Date() },
       );
     } catch (error) {

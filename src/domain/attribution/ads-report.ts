@@ -51,12 +51,22 @@ export interface AdsReport {
   note: string;
 }
 
+/** Network numbers for an ad: one day, or (without `date`) a sum the database already filtered to the range. */
+export type AdMetricsInput = Omit<AdDayMetrics, 'date'> & { date?: string };
+
+/** Contacts credited to an ad, counted by the database: each contact is credited to one ad only, so counts add up. */
+export interface AdAttributionCount {
+  adId: string;
+  contacts: number;
+}
+
 export interface AdsReportInput {
   network: Network;
   accountId: string;
   ads: readonly ReportAd[];
-  metrics: readonly AdDayMetrics[];
+  metrics: readonly AdMetricsInput[];
   attributions: readonly AdAttributionRef[];
+  attributionCounts?: readonly AdAttributionCount[];
   /** Inclusive YYYY-MM-DD bounds on metric days and on attribution click dates (UTC). */
   range?: { from: string; to: string };
 }
@@ -66,8 +76,8 @@ const roundMoney = (value: number): number => Math.round(value * 1e6) / 1e6;
 
 export function buildAdsReport(input: AdsReportInput): AdsReport {
   const inRange = (day: string): boolean => input.range === undefined || (day >= input.range.from && day <= input.range.to);
-  const rows = new Map<string, AdsReportRow & { contacts: Set<string> }>();
-  const rowOf = (adId: string): AdsReportRow & { contacts: Set<string> } => {
+  const rows = new Map<string, AdsReportRow & { contacts: Set<string>; counted: number }>();
+  const rowOf = (adId: string): AdsReportRow & { contacts: Set<string>; counted: number } => {
     const key = plainObjectId(adId);
     let row = rows.get(key);
     if (row === undefined) {
@@ -83,6 +93,7 @@ export function buildAdsReport(input: AdsReportInput): AdsReport {
         networkConversions: 0,
         attributedContacts: 0,
         contacts: new Set(),
+        counted: 0,
       };
       rows.set(key, row);
     }
@@ -91,7 +102,7 @@ export function buildAdsReport(input: AdsReportInput): AdsReport {
 
   for (const ad of input.ads) Object.assign(rowOf(ad.adId), ad);
   for (const day of input.metrics) {
-    if (!inRange(day.date)) continue;
+    if (day.date !== undefined && !inRange(day.date)) continue;
     const row = rowOf(day.adId);
     row.impressions += day.impressions;
     row.clicks += day.clicks;
@@ -102,12 +113,15 @@ export function buildAdsReport(input: AdsReportInput): AdsReport {
     if (!inRange(attribution.clickAt.slice(0, 10))) continue;
     rowOf(attribution.adId).contacts.add(attribution.contactId);
   }
+  for (const count of input.attributionCounts ?? []) rowOf(count.adId).counted += count.contacts;
 
   const everyone = new Set<string>();
+  let counted = 0;
   const result: AdsReportRow[] = [];
-  for (const { contacts, ...row } of rows.values()) {
+  for (const { contacts, counted: rowCounted, ...row } of rows.values()) {
     contacts.forEach((id) => everyone.add(id));
-    result.push({ ...row, attributedContacts: contacts.size });
+    counted += rowCounted;
+    result.push({ ...row, attributedContacts: contacts.size + rowCounted });
   }
   result.sort((a, b) => b.spend - a.spend || a.adId.localeCompare(b.adId));
   const sum = (pick: (row: AdsReportRow) => number): number => result.reduce((total, row) => total + pick(row), 0);
@@ -118,7 +132,7 @@ export function buildAdsReport(input: AdsReportInput): AdsReport {
       clicks: sum((r) => r.clicks),
       spend: roundMoney(sum((r) => r.spend)),
       networkConversions: sum((r) => r.networkConversions),
-      attributedContacts: everyone.size,
+      attributedContacts: everyone.size + counted,
     },
     note: REP2_NOTE,
   };

@@ -1,0 +1,82 @@
+/** Connecting sandbox ad accounts through the real OAuth → API → workflow path, as the demo does. */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { BenchStack } from './harness';
+
+export const REDIRECT_URI = 'https://app.example.com/oauth/callback';
+
+async function control<T>(stack: BenchStack, path: string, body: unknown): Promise<T> {
+  const res = await fetch(`${stack.sandboxes.urls.facebook}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${path} → ${res.status}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/**
+ * Seeds a fresh Facebook world (a seed resets it: earlier scenarios' accounts are gone, so run
+ * `stopAllWorkflows` first), adds `adsPerAccount` link ads to each account, connects them all.
+ */
+export async function connectFacebookAccounts(
+  stack: BenchStack,
+  options: { seed: number; accounts: number; adsPerAccount: number },
+): Promise<{ accountKeys: string[]; externalIds: string[]; pixelIds: string[] }> {
+  const seeded = await control<{ user: { handle: string }; accounts: { id: string; pixelId: string }[] }>(stack, '/_sandbox/seed', { seed: options.seed, accounts: options.accounts, adsPerAccount: 0, landingBaseUrl: stack.sandboxes.urls.landing });
+  const externalIds = seeded.accounts.map((a) => a.id);
+  for (const accountId of externalIds) await addFacebookAds(stack, accountId, options.adsPerAccount);
+  const { code } = await control<{ code: string }>(stack, '/_sandbox/oauth/codes', { user: seeded.user.handle, redirectUri: REDIRECT_URI });
+  const connection = await stack.request('POST', '/api/connections', { network: 'facebook', code, redirectUri: REDIRECT_URI });
+  if (connection.status !== 201) throw new Error(`connect: ${connection.status} ${JSON.stringify(connection.body)}`);
+  const connectionId = (connection.body as { id: string }).id;
+  const accountKeys: string[] = [];
+  for (const externalId of externalIds) {
+    const res = await stack.request('POST', '/api/accounts', { connectionId, externalId });
+    if (res.status !== 201) throw new Error(`account ${externalId}: ${res.status} ${JSON.stringify(res.body)}`);
+    accountKeys.push((res.body as { id: string }).id);
+  }
+  return { accountKeys, externalIds, pixelIds: seeded.accounts.map((a) => a.pixelId) };
+}
+
+/** Adds link ads through the sandbox's advertiser API, 50 at a time. */
+export async function addFacebookAds(stack: BenchStack, accountId: string, count: number, prefix = 'Bench'): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += 50) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(50, count - i) }, (_, k) =>
+        control<{ id: string }>(stack, '/_sandbox/ads', { accountId, kind: 'link', status: 'ACTIVE', name: `${prefix} ${i + k}`, landingUrl: `${stack.sandboxes.urls.landing}/p/${prefix.toLowerCase()}-${i + k}` }),
+      ),
+    );
+    ids.push(...batch.map((ad) => ad.id));
+  }
+  return ids;
+}
+
+/** Polls (no fixed sleeps as synchronisation) until `check` holds or the deadline passes. */
+export async function until<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs: number, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(intervalMs);
+  }
+}
+
+export async function waitForFirstSweeps(stack: BenchStack, accountKeys: readonly string[], timeoutMs: number): Promise<void> {
+  await until(
+    `first sweeps of ${accountKeys.length} account(s)`,
+    async () => (await stack.db.models.AdAccount.countDocuments({ _id: { $in: accountKeys }, firstSweepCompletedAt: { $ne: null } })) === accountKeys.length,
+    timeoutMs,
+    500,
+  );
+}
+
+/** Ends every running workflow of the benchmark, so the next scenario measures only its own accounts. */
+export async function stopAllWorkflows(stack: BenchStack): Promise<void> {
+  for await (const wf of stack.temporal.workflow.list({ query: `ExecutionStatus="Running" AND TaskQueue="${stack.taskQueue}"` })) {
+    await stack.temporal.workflow.getHandle(wf.workflowId, wf.runId).terminate('benchmark scenario finished').catch(() => undefined);
+  }
+}
+
+export const percentile = (values: readonly number[], p: number): number => {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};

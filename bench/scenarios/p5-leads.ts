@@ -1,0 +1,69 @@
+/**
+ * P5: a lead announced by Facebook's webhook → its contact stored (p95), and a bulk backfill (the
+ * first poll of a form that already holds N leads) in leads stored per second.
+ */
+import { percentile, REDIRECT_URI, stopAllWorkflows, until, waitForFirstSweeps } from '../accounts';
+import type { BenchStack } from '../harness';
+import type { BenchRow } from '../table';
+import type { Scenario } from './types';
+
+export const WEBHOOK_VERIFY_TOKEN = 'adtrack-bench-verify-token';
+const WEBHOOK_PROBES = 10;
+
+async function fb<T>(stack: BenchStack, method: string, path: string, body: unknown): Promise<T> {
+  const res = await fetch(`${stack.sandboxes.urls.facebook}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export const p5: Scenario = {
+  id: 'P5',
+  title: 'lead webhook → contact, bulk lead backfill',
+  sizes: { full: [5000], quick: [200] },
+  async run(stack: BenchStack, leads: number, { seed }): Promise<BenchRow[]> {
+    await stopAllWorkflows(stack);
+    const seeded = await fb<{ user: { handle: string }; accounts: { id: string; formIds: string[] }[] }>(stack, 'POST', '/_sandbox/seed', {
+      seed,
+      accounts: 1,
+      adsPerAccount: 6,
+      landingBaseUrl: stack.sandboxes.urls.landing,
+    });
+    const account = seeded.accounts[0]!;
+    const formId = account.formIds[0]!;
+    const { code } = await fb<{ code: string }>(stack, 'POST', '/_sandbox/oauth/codes', { user: seeded.user.handle, redirectUri: REDIRECT_URI });
+    const connection = await stack.request('POST', '/api/connections', { network: 'facebook', code, redirectUri: REDIRECT_URI });
+    const created = await stack.request('POST', '/api/accounts', { connectionId: (connection.body as { id: string }).id, externalId: account.id });
+    const accountKey = (created.body as { id: string }).id;
+    await waitForFirstSweeps(stack, [accountKey], 120_000);
+
+    // Backfill: the form holds `leads` leads before the sync is switched on.
+    for (let i = 0; i < leads; i += 1000) {
+      await fb(stack, 'POST', '/_sandbox/leads', { formId, leads: Array.from({ length: Math.min(1000, leads - i) }, (_, k) => ({ email: `backfill${i + k}@example.com` })) });
+    }
+    const before = await stack.db.models.Lead.countDocuments({ accountKey });
+    const startedAt = Date.now();
+    const enabled = await stack.request('POST', `/api/accounts/${encodeURIComponent(accountKey)}/lead-sync`, { enabled: true });
+    if (enabled.status !== 200) throw new Error(`lead sync: ${enabled.status}`);
+    const stored = await until('the backfill', async () => {
+      const count = await stack.db.models.Lead.countDocuments({ accountKey });
+      return count >= before + leads ? count : undefined;
+    }, 60_000 + leads * 20, 500);
+    const backfillSeconds = (Date.now() - startedAt) / 1000;
+
+    // Webhook: one lead at a time, each announced to the API's callback.
+    await fb(stack, 'PUT', '/_sandbox/webhook', { url: `${stack.apiUrl}/webhooks/facebook`, verifyToken: WEBHOOK_VERIFY_TOKEN });
+    const latencies: number[] = [];
+    for (let i = 0; i < WEBHOOK_PROBES; i += 1) {
+      const email = `webhook${seed}-${i}@example.com`;
+      const at = Date.now();
+      await fb(stack, 'POST', '/_sandbox/leads', { formId, leads: [{ email }] });
+      await until(`the contact of ${email}`, async () => (await stack.db.models.Contact.countDocuments({ email })) > 0, 120_000, 100);
+      latencies.push((Date.now() - at) / 1000);
+    }
+    await stopAllWorkflows(stack);
+    return [
+      { scenario: 'P5', what: 'lead webhook → contact p95', size: `${WEBHOOK_PROBES} leads, one at a time`, value: percentile(latencies, 95), unit: 's', note: `p50 ${percentile(latencies, 50).toFixed(2)} s` },
+      { scenario: 'P5', what: 'bulk lead backfill', size: `${leads} leads`, value: (stored - before) / backfillSeconds, unit: 'leads/s', reference: { value: 2000, label: 'acceptance: ≥ 2,000' } },
+    ];
+  },
+};
