@@ -142,8 +142,10 @@ describe('fault suite', () => {
     expect(accepted).toHaveLength(burst);
     expect(new Set(accepted).size).toBe(burst);
     expect(rejected).toBe(0);
-    const rows = await stack.db.models.ConversionLedger.find({ definitionId: definition.body.id }).lean();
-    expect(rows.filter((row) => row.status === 'sent')).toHaveLength(burst);
+    // The ledger settles after the network's answer: every row ends 'sent', none stays pending.
+    const sentRows = async () => (await stack.db.models.ConversionLedger.find({ definitionId: definition.body.id }).lean()).filter((row) => row.status === 'sent');
+    await eventually(async () => (await sentRows()).length >= burst, { timeoutMs: RECOVERY_MS, intervalMs: 500, what: `${burst} ledger rows sent` });
+    expect(await sentRows()).toHaveLength(burst);
     summary.push(`b) worker killed mid-burst (${atKill}/${burst} uploaded at the kill): ${burst} conversions at the network once each, recovered in ${secondsSince(faultEnd)} s`);
     await disconnect(stack, account.body.id as string);
   });
