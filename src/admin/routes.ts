@@ -1,6 +1,7 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
 import { z } from 'zod';
 import { tokenMatches } from '../api/auth';
+import { checkParsedBody } from '../api/body';
 import type { ApiContext } from '../api/context';
 import { ApiError, parseInput } from '../api/errors';
 import { disconnectAccount, findAccount, setAutoTracking, setLeadSync } from '../api/routes/accounts-service';
@@ -26,7 +27,7 @@ const NOTICES: Record<string, (n: number) => string> = {
 export function consoleRoutes(ctx: ApiContext): Router {
   const router = Router();
   router.use(assetRoutes());
-  router.use(['/admin', '/connect', '/oauth'], express.urlencoded({ extended: false, limit: '32kb' }), loadSession(ctx));
+  router.use(['/admin', '/connect', '/oauth'], express.urlencoded({ extended: false, limit: '32kb' }), checkParsedBody, loadSession(ctx));
 
   router.get('/admin/sign-in', (req, res) => {
     res.type('html').send(signInPage({ next: safeNext(req.query.next) }));

@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { requireAdminToken } from './auth';
-import { jsonBody } from './body';
+import { jsonBody, rejectNulInUrl } from './body';
 import type { ApiContext } from './context';
 import { errorHandler, notFoundHandler } from './errors';
 import { codecRoutes } from './routes/codec';
@@ -52,6 +52,7 @@ export function createApp(ctx: ApiContext): Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
+  app.use(rejectNulInUrl);
   // No global body parser: each route reads its body only after its own check of the caller (issue 15 #8).
   // Webhooks verify signatures over the raw body; the visitor-tracking endpoints parse their own small
   // (16 kB) JSON/text bodies and answer only configured site origins; /codec and /api authenticate first.
