@@ -22,7 +22,7 @@ import type { Models } from '../db/models';
 import type { CrmActivityOutboxDoc } from '../db/models/crm-activity';
 import type { ConversionTrigger } from '../domain/conversions';
 import type { Logger } from '../logging';
-import { signalConversionActivity, toActivityRef, triggers } from './routing';
+import { enabledAt, signalConversionActivity, toActivityRef, triggers } from './routing';
 
 export interface RelayDeps {
   models: Pick<Models, 'CrmActivity' | 'CrmActivityOutbox' | 'ConversionDefinition' | 'Contact' | 'FormSubmission'>;
@@ -78,12 +78,15 @@ async function deliverRows(deps: RelayDeps, rows: CrmActivityOutboxDoc[]): Promi
   }
   if (ready.length === 0) return round;
 
-  const definitions = await models.ConversionDefinition.find({ status: 'active', enabled: true }, { _id: 1, trigger: 1 }).lean<{ _id: string; trigger: ConversionTrigger }[]>();
+  // Switched-off definitions too: an activity from before the switch is still theirs (enabledAt).
+  const definitions = await models.ConversionDefinition.find({ status: 'active' }, { _id: 1, trigger: 1, enabled: 1, enabledHistory: 1 }).lean<
+    { _id: string; trigger: ConversionTrigger; enabled: boolean; enabledHistory?: { enabled: boolean; at: Date }[] }[]
+  >();
   const groups = new Map<string, { rowIds: string[]; refs: ConversionActivityRef[] }>();
   for (const row of ready) {
     const ref = toActivityRef(row);
     for (const definition of definitions) {
-      if (!triggers(definition.trigger, ref) || (row.deliveredTo ?? []).includes(definition._id)) continue;
+      if (!triggers(definition.trigger, ref) || !enabledAt(definition, ref.at) || (row.deliveredTo ?? []).includes(definition._id)) continue;
       const group = groups.get(definition._id) ?? { rowIds: [], refs: [] };
       group.rowIds.push(row._id);
       group.refs.push(ref);

@@ -208,7 +208,7 @@ export async function listDefinitions(ctx: DefinitionsContext): Promise<Conversi
 export async function setEnabled(ctx: DefinitionsContext, id: string, enabled: boolean): Promise<ConversionDefinitionRecord> {
   const record = await findDefinition(ctx, id);
   if (record.status === 'replaced') throw new DefinitionError(409, 'replaced', 'This conversion event was replaced; switch its replacement instead.', { replacedBy: record.replacedBy });
-  await ctx.db.models.ConversionDefinition.updateOne({ _id: id }, { $set: { enabled } });
+  await ctx.db.models.ConversionDefinition.updateOne({ _id: id }, { $set: { enabled }, $push: { enabledHistory: { enabled, at: new Date() } } });
   await ctx.temporal.workflow.signalWithStart(conversionWorkflow, {
     workflowId: conversionWorkflowId(id),
     taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,

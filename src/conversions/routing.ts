@@ -23,6 +23,22 @@ export function triggers(trigger: ConversionTrigger, ref: ConversionActivityRef)
   return trigger.kind === 'form_submission' && trigger.formId === ref.formId;
 }
 
+/**
+ * CONV-8: whether the definition was switched on when the activity happened — the relay may deliver
+ * it after a later switch, and activity while off is neither sent nor queued. Definitions start on.
+ */
+export function enabledAt(definition: { enabled: boolean; enabledHistory?: { enabled: boolean; at: Date | string }[] }, at: string): boolean {
+  const history = definition.enabledHistory ?? [];
+  if (history.length === 0) return definition.enabled;
+  const time = new Date(at).getTime();
+  let state = true;
+  for (const change of history) {
+    if (new Date(change.at).getTime() > time) break;
+    state = change.enabled;
+  }
+  return state;
+}
+
 export async function signalConversionActivity(temporal: Client, taskQueue: string, definitionId: string, refs: ConversionActivityRef[]): Promise<void> {
   await temporal.workflow.signalWithStart(conversionWorkflow, {
     workflowId: conversionWorkflowId(definitionId),

@@ -35,6 +35,8 @@ export interface ConversionDefinitionRecord {
   conversionRule: string | null;
   api: ConversionApi;
   enabled: boolean;
+  /** Every switch (CONV-8), so the relay routes an activity by whether the event was on at its time. */
+  enabledHistory?: { enabled: boolean; at: Date }[];
   status: ConversionDefinitionStatus;
   /** Seed of the stable event ids (inherited by a replacement). */
   eventIdNamespace: string;
@@ -69,6 +71,7 @@ const schema = new Schema<ConversionDefinitionRecord>(
     conversionRule: { type: String, default: null },
     api: { type: String, default: 'enhanced' },
     enabled: { type: Boolean, default: true },
+    enabledHistory: { type: [{ _id: false, enabled: Boolean, at: Date }], default: [] },
     status: { type: String, default: 'active' },
     eventIdNamespace: { type: String, required: true },
     activeFrom: { type: Date, required: true },
