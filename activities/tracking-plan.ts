@@ -90,7 +90,11 @@ export function distinctAdsOf(account: LoadedAccount, items: AdRecord[]): AdReco
 async function campaignOwnKeysOf(models: Models, accountKey: string, ads: AdRecord[]): Promise<Map<string, OwnKeys>> {
   const campaignIds = [...new Set(ads.filter((ad) => ad.network !== 'facebook').map((ad) => ad.campaign.id))];
   if (campaignIds.length === 0) return new Map();
-  const siblings = await models.Ad.find({ accountKey, 'campaign.id': { $in: campaignIds } }, { adId: 1, name: 1, landingUrl: 1, status: 1, campaign: 1 }).lean<AdDoc[]>();
+  // One equality read per campaign (served by the (accountKey, campaign.id) index): FerretDB scans the
+  // whole collection for $in. A page's ads belong to a handful of campaigns.
+  const siblings = (
+    await Promise.all(campaignIds.map((id) => models.Ad.find({ accountKey, 'campaign.id': id }, { adId: 1, name: 1, landingUrl: 1, status: 1, campaign: 1 }).lean<AdDoc[]>()))
+  ).flat();
   const toCampaignAd = (ad: Pick<AdRecord, 'adId' | 'name' | 'landingUrl' | 'status' | 'campaign'>) => ({ campaignId: ad.campaign.id, adId: ad.adId, name: ad.name, landingUrl: ad.landingUrl, status: ad.status });
   return campaignOwnKeys([...ads.map(toCampaignAd), ...siblings.map(toCampaignAd)]);
 }
