@@ -220,14 +220,16 @@ describe('fault suite', () => {
     const since = new Date().toISOString();
     let faultStart = 0;
     // The connection is made before the faults: a code exchange lost in transit is not retried by design (the admin logs in again).
-    // Meta states its rate-limit waits in whole minutes (estimated_time_to_regain_access), so every 429 costs a minute: few of them.
+    // Meta states its rate-limit waits in whole minutes (estimated_time_to_regain_access), so every rate limit costs the account a
+    // minute: the bound is the recovery budget plus those announced minutes, which the sweep must sit out.
     const { accountKey, adIds } = await facebookAccount(stack, 5252, ADS, async () => {
       await control(stack.sandboxUrls.facebook, 'PUT', '/_sandbox/faults', { transientErrorRate: 0.3, rateLimitRate: 0.03, retryAfterSeconds: 1, seed: 5251 });
       faultStart = Date.now();
     });
     await control(li, 'POST', '/_sandbox/tokens/revoke', { user: seededUser(liSeeded) });
+    const rateLimited = async () => (await sandboxRequests(stack.sandboxUrls.facebook, { since })).filter((r) => r.fault === 'rate_limit');
     try {
-      await allTracked(stack, accountKey, ADS, 2 * RECOVERY_MS);
+      await allTracked(stack, accountKey, ADS, 2 * RECOVERY_MS, async () => (await rateLimited()).length * 60_000);
     } finally {
       await control(stack.sandboxUrls.facebook, 'DELETE', '/_sandbox/faults');
     }
@@ -242,10 +244,14 @@ describe('fault suite', () => {
       { timeoutMs: RECOVERY_MS, intervalMs: 500, what: 'revoked account parked' },
     );
     expect(parked.status).toBe('needs_reconnect');
-    summary.push(`f) faulty network (${refused} requests refused) + revoked LinkedIn token: ${ADS} ads tagged once with ${writes.operations} write operations in ${converged} s; the revoked account parked (needs_reconnect)`);
+    const limits = (await rateLimited()).length;
+    summary.push(
+      `f) faulty network (${refused} requests refused, ${limits} of them rate limits announcing ${limits} min of waits) + revoked LinkedIn token: ${ADS} ads tagged once with ${writes.operations} write operations in ${converged} s; the revoked account parked (needs_reconnect)`,
+    );
     await disconnect(stack, accountKey);
     await disconnect(stack, liAccount.body.id as string);
-  });
+    // The bound that matters is allTracked's (recovery budget + announced waits); this only stops a hung test.
+  }, 1_800_000);
 
   it('g) two workers on one task queue: nothing doubled', async () => {
     await stack.startWorker();

@@ -49,24 +49,33 @@ export async function disconnect(stack: FaultStack, accountKey: string): Promise
   expect((await stack.request('DELETE', `/api/accounts/${encodeURIComponent(accountKey)}`)).status).toBeLessThan(300);
 }
 
-export async function sandboxRequests(base: string, filter: { endpoint?: string; since?: string }): Promise<{ method: string; endpoint: string; status: number; batchSize?: number }[]> {
+export async function sandboxRequests(
+  base: string,
+  filter: { endpoint?: string; since?: string },
+): Promise<{ method: string; endpoint: string; status: number; batchSize?: number; fault?: string }[]> {
   const query = new URLSearchParams({ ...(filter.endpoint ? { endpoint: filter.endpoint } : {}), ...(filter.since ? { since: filter.since } : {}) });
   return (await control(base, 'GET', `/_sandbox/requests?${query.toString()}`)).requests;
 }
 
-/** Waits until every ad of the account is tracked (none pending, none in error); returns when it held. */
-export async function allTracked(stack: FaultStack, accountKey: string, ads: number, timeoutMs: number): Promise<void> {
+/**
+ * Waits until every ad of the account is tracked (none pending, none in error). The bound is
+ * `timeoutMs` plus whatever `announcedWaitMs` reports at each look: waits the network imposed (a
+ * rate limit's retry hint) are the network's time, not recovery time, and the sweep must honour them.
+ */
+export async function allTracked(stack: FaultStack, accountKey: string, ads: number, timeoutMs: number, announcedWaitMs: () => Promise<number> = async () => 0): Promise<void> {
+  const startedAt = Date.now();
   let counts: Record<string, number> = {};
-  await eventually(
-    async () => {
-      const byStatus = await stack.db.models.Ad.aggregate<{ _id: string; n: number }>([{ $match: { accountKey } }, { $group: { _id: '$trackingStatus', n: { $sum: 1 } } }]);
-      counts = Object.fromEntries(byStatus.map((s) => [s._id, s.n]));
-      return counts.tracked === ads && Object.keys(counts).length === 1;
-    },
-    { timeoutMs, intervalMs: 500, what: `${ads} ads tracked` },
-  ).catch((error: Error) => {
-    throw new Error(`${error.message}; ads by status: ${JSON.stringify(counts)}`);
-  });
+  let imposedMs = 0;
+  for (;;) {
+    const byStatus = await stack.db.models.Ad.aggregate<{ _id: string; n: number }>([{ $match: { accountKey } }, { $group: { _id: '$trackingStatus', n: { $sum: 1 } } }]);
+    counts = Object.fromEntries(byStatus.map((s) => [s._id, s.n]));
+    if (counts.tracked === ads && Object.keys(counts).length === 1) return;
+    imposedMs = await announcedWaitMs();
+    if (Date.now() - startedAt > timeoutMs + imposedMs) {
+      throw new Error(`${ads} ads not tracked within ${timeoutMs / 1000} s + ${imposedMs / 1000} s of announced waits; ads by status: ${JSON.stringify(counts)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 /**
