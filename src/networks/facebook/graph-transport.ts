@@ -2,6 +2,7 @@ import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios
 import { createHmac } from 'node:crypto';
 import { NetworkError } from '../errors';
 import { graphError, hasGraphError } from './errors';
+import { untrustedJsonResponse } from '../untrusted-json';
 
 export type GraphParamValue = string | number | boolean | object | undefined;
 export type GraphParams = Record<string, GraphParamValue>;
@@ -41,6 +42,7 @@ export class GraphTransport {
       validateStatus: () => true,
       // Graph answers JSON; keep axios from guessing at anything else.
       responseType: 'json',
+      transformResponse: untrustedJsonResponse,
     });
   }
 

@@ -1,5 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
 import { toNetworkError } from './errors';
+import { untrustedJsonResponse } from '../untrusted-json';
 
 /** Connection settings; all URLs and credentials come from configuration. */
 export interface GoogleAdsClientOptions {
@@ -34,7 +35,7 @@ export class GoogleAdsHttp {
 
   constructor(private readonly options: GoogleAdsClientOptions) {
     const timeout = options.timeoutMs ?? 30_000;
-    this.api = axios.create({ baseURL: `${options.apiBaseUrl.replace(/\/+$/, '')}/${options.apiVersion}`, timeout });
+    this.api = axios.create({ baseURL: `${options.apiBaseUrl.replace(/\/+$/, '')}/${options.apiVersion}`, timeout, transformResponse: untrustedJsonResponse });
     this.oauth = axios.create({ timeout });
   }
 

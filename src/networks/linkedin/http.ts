@@ -1,5 +1,6 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { errorFromResponse, errorFromTransport } from './errors';
+import { untrustedJsonResponse } from '../untrusted-json';
 
 /** §0: past ~4 KB LinkedIn answers 414; such queries are tunnelled through POST. */
 const MAX_URL_LENGTH = 4_000;
@@ -32,7 +33,7 @@ export class RestliTransport {
 
   constructor(private readonly options: RestliTransportOptions) {
     this.base = options.apiBaseUrl.replace(/\/+$/, '');
-    this.http = axios.create({ timeout: options.timeoutMs, validateStatus: () => true, maxRedirects: 0 });
+    this.http = axios.create({ timeout: options.timeoutMs, validateStatus: () => true, maxRedirects: 0, transformResponse: untrustedJsonResponse });
   }
 
   private headers(accessToken: string, extra: Record<string, string> = {}): Record<string, string> {
