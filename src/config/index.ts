@@ -102,6 +102,14 @@ export const envSchema = z.object({
   LANDING_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
   /** First retry delay of an ad whose tracking write failed transiently (TRK-11); doubles per attempt. */
   TRACKING_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Rate budget (README "Rate budget"): the window the per-app ceilings below count over. */
+  RATE_BUDGET_WINDOW_SECONDS: z.coerce.number().int().min(4).max(86_400).default(3_600),
+  /** Calls per window for the Facebook app, the Google developer token, the LinkedIn app; 0 = usage headers and throttle answers only. */
+  RATE_BUDGET_FACEBOOK_APP_CALLS: z.coerce.number().int().min(0).default(0),
+  RATE_BUDGET_GOOGLE_TOKEN_CALLS: z.coerce.number().int().min(0).default(0),
+  RATE_BUDGET_LINKEDIN_APP_CALLS: z.coerce.number().int().min(0).default(0),
+  /** A call over budget waits in the worker up to this long; a longer wait fails it retryably with the wait. */
+  RATE_BUDGET_MAX_WAIT_SECONDS: z.coerce.number().min(0).max(60).default(10),
 
   FACEBOOK_GRAPH_URL: url.default('https://graph.facebook.com'),
   /** Host of the Login dialog (`/<version>/dialog/oauth`), which is not the Graph host. */

@@ -72,6 +72,20 @@ export const networkRateLimited = new Counter({
   registers: [registry],
 });
 
+export const budgetWaits = new Counter({
+  name: 'adtrack_network_budget_waits_total',
+  help: 'Network calls the rate budget held back, by outcome (waited = in process | deferred = failed retryable with the wait)',
+  labelNames: ['network', 'outcome'] as const,
+  registers: [registry],
+});
+
+export const budgetBlocks = new Counter({
+  name: 'adtrack_network_budget_blocks_total',
+  help: 'Waits a network announced (usage headers, throttle answers) and the budget now honours, by scope (app | account)',
+  labelNames: ['network', 'scope'] as const,
+  registers: [registry],
+});
+
 export const webhookDeliveries = new Counter({
   name: 'adtrack_webhook_deliveries_total',
   help: 'Lead webhook deliveries (POST), by outcome (accepted | rejected_signature | rejected)',

@@ -11,7 +11,7 @@ import { listen, type RunningServer } from '../../src/sandboxes/kit/sandbox-app'
 import { createLogger } from '../../src/logging';
 import { EncryptionCodec } from '../../src/temporal/codec';
 import { createTemporalClient, temporalIsServing } from '../../src/temporal/client';
-import { createWorker, workerTuning, workflowBundleOptions } from '../../src/temporal/worker';
+import { createWorker, workerTuning, workflowBundleOptions, type WorkerBootstrapOptions } from '../../src/temporal/worker';
 import { createActivityDeps } from '../../src/temporal/activity-deps';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
 import type { ActivityDeps } from '../../activities';
@@ -143,6 +143,7 @@ export async function startWorker(
   stack: TestStack,
   deps: ActivityDeps = createActivityDeps(stack.config, stack.db),
   bundle?: Awaited<ReturnType<typeof workflowBundle>>,
+  overrides?: WorkerBootstrapOptions['overrides'],
 ) {
   const { worker } = await createWorker({
     address: stack.config.TEMPORAL_ADDRESS,
@@ -152,6 +153,7 @@ export async function startWorker(
     deps,
     tuning: workerTuning(stack.config),
     workflowBundle: bundle ?? (await workflowBundle()),
+    ...(overrides ? { overrides } : {}),
   });
   return worker;
 }

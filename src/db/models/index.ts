@@ -19,6 +19,7 @@ import { registerFormSubmission } from './form-submission';
 import { registerLead } from './lead';
 import { registerLeadFormSync, registerLeadNotification, registerLeadSyncAccount } from './lead-sync-state';
 import { registerPageView } from './page-view';
+import { registerRateBlock, registerRateLease } from './rate-budget';
 import { registerVisitor } from './visitor';
 import { registerWebSession } from './web-session';
 
@@ -55,6 +56,8 @@ export function createModels(connection: Connection) {
     LeadNotification: registerLeadNotification(connection),
     Campaign: registerCampaign(connection),
     CampaignAssociation: registerCampaignAssociation(connection),
+    RateLease: registerRateLease(connection),
+    RateBlock: registerRateBlock(connection),
   };
 }
 

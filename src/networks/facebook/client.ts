@@ -1,3 +1,4 @@
+import type { NetworkBudget } from '../budget';
 import { NetworkError, readDestination } from '../errors';
 import type {
   AdAccountInfo,
@@ -30,6 +31,8 @@ export interface FacebookClientOptions {
   appSecret: string;
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number;
+  /** The shared rate budget this client's calls draw on; none = unmetered (the API process's one-off reads). */
+  budget?: NetworkBudget;
 }
 
 interface GraphList<T> {
@@ -99,6 +102,7 @@ export class FacebookClient implements AdNetworkClient {
       apiVersion: options.apiVersion,
       appSecret: options.appSecret,
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      ...(options.budget ? { budget: options.budget } : {}),
     });
   }
 

@@ -38,7 +38,7 @@ function kindOf(error: GraphErrorBody, httpStatus: number | undefined): NetworkE
   return 'invalid';
 }
 
-function parseJson(value: string | undefined): unknown {
+export function parseJson(value: string | undefined): unknown {
   if (!value) return undefined;
   try {
     return JSON.parse(value) as unknown;

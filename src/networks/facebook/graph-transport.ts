@@ -1,5 +1,6 @@
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import { createHmac } from 'node:crypto';
+import { headerLookup, type NetworkBudget } from '../budget';
 import { NetworkError } from '../errors';
 import { graphError, hasGraphError } from './errors';
 import { untrustedJsonResponse } from '../untrusted-json';
@@ -12,6 +13,7 @@ export interface GraphTransportOptions {
   apiVersion: string;
   appSecret: string;
   timeoutMs: number;
+  budget?: NetworkBudget;
 }
 
 const READ_ATTEMPTS = 3;
@@ -68,7 +70,9 @@ export class GraphTransport {
   /** Form-encoded POST, as the SDKs send writes. */
   async post<T>(path: string, token: string, params: GraphParams): Promise<T> {
     const body = encodeParams({ ...params, ...this.credentials(token) });
-    return this.send<T>(() => this.http.post(path, body.toString(), { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }));
+    // §5: each operation of a batch counts as a call.
+    const cost = Array.isArray(params.batch) ? Math.max(1, params.batch.length) : 1;
+    return this.send<T>(() => this.http.post(path, body.toString(), { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }), cost);
   }
 
   /** JSON POST (Conversions API); the token rides in the body, not the URL. */
@@ -83,18 +87,19 @@ export class GraphTransport {
     return { access_token: token, appsecret_proof: createHmac('sha256', this.options.appSecret).update(token).digest('hex') };
   }
 
-  private async send<T>(request: () => Promise<AxiosResponse<unknown>>): Promise<T> {
+  private async send<T>(request: () => Promise<AxiosResponse<unknown>>, cost = 1): Promise<T> {
+    const budget = this.options.budget;
+    await budget?.before(cost);
     let response: AxiosResponse<unknown>;
     try {
       response = await request();
     } catch (error) {
       throw transportFailure(error);
     }
-    const lookup = (name: string) => {
-      const value: unknown = response.headers[name.toLowerCase()];
-      return typeof value === 'string' ? value : undefined;
-    };
-    if (response.status >= 400 || hasGraphError(response.data)) throw graphError(response.status, response.data, lookup);
+    const lookup = headerLookup(response.headers);
+    const failed = response.status >= 400 || hasGraphError(response.data) ? graphError(response.status, response.data, lookup) : undefined;
+    await budget?.after(lookup, failed);
+    if (failed) throw failed;
     return response.data as T;
   }
 }

@@ -1,4 +1,5 @@
-import axios, { type AxiosInstance } from 'axios';
+import axios, { isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import { headerLookup, type NetworkBudget } from '../budget';
 import { toNetworkError } from './errors';
 import { untrustedJsonResponse } from '../untrusted-json';
 
@@ -17,6 +18,8 @@ export interface GoogleAdsClientOptions {
   /** Manager (MCC) id, digits only, sent as login-customer-id on per-account calls. */
   loginCustomerId?: string;
   timeoutMs?: number;
+  /** The shared rate budget this client's API calls draw on (not OAuth); none = unmetered. */
+  budget?: NetworkBudget;
 }
 
 export interface SearchPage<Row> {
@@ -47,19 +50,25 @@ export class GoogleAdsHttp {
     return headers;
   }
 
-  async get<T>(accessToken: string, path: string, login: LoginCustomer = 'configured'): Promise<T> {
-    try {
-      return (await this.api.get<T>(path, { headers: this.headers(accessToken, login) })).data;
-    } catch (error) {
-      throw toNetworkError(error);
-    }
+  get<T>(accessToken: string, path: string, login: LoginCustomer = 'configured'): Promise<T> {
+    return this.metered(() => this.api.get<T>(path, { headers: this.headers(accessToken, login) }));
   }
 
-  async post<T>(accessToken: string, path: string, body: unknown, login: LoginCustomer = 'configured'): Promise<T> {
+  post<T>(accessToken: string, path: string, body: unknown, login: LoginCustomer = 'configured'): Promise<T> {
+    return this.metered(() => this.api.post<T>(path, body, { headers: this.headers(accessToken, login) }));
+  }
+
+  private async metered<T>(request: () => Promise<AxiosResponse<T>>): Promise<T> {
+    const budget = this.options.budget;
+    await budget?.before();
     try {
-      return (await this.api.post<T>(path, body, { headers: this.headers(accessToken, login) })).data;
+      const response = await request();
+      await budget?.after(headerLookup(response.headers));
+      return response.data;
     } catch (error) {
-      throw toNetworkError(error);
+      const failure = toNetworkError(error);
+      await budget?.after(headerLookup(isAxiosError(error) ? (error.response?.headers) : undefined), failure);
+      throw failure;
     }
   }
 

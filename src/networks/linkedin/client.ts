@@ -1,3 +1,4 @@
+import type { NetworkBudget } from '../budget';
 import { isNetworkError } from '../errors';
 import type {
   AdAccountInfo,
@@ -34,6 +35,8 @@ export interface LinkedInClientOptions {
   clientId: string;
   clientSecret: string;
   timeoutMs?: number;
+  /** The shared rate budget this client's calls draw on; none = unmetered. */
+  budget?: NetworkBudget;
 }
 
 interface AccountWire {
@@ -64,7 +67,7 @@ export class LinkedInClient implements AdNetworkClient {
 
   constructor(options: LinkedInClientOptions) {
     const timeoutMs = options.timeoutMs ?? 30_000;
-    this.api = new RestliTransport({ apiBaseUrl: withPath(options.apiBaseUrl, '/rest'), apiVersion: options.apiVersion, timeoutMs });
+    this.api = new RestliTransport({ apiBaseUrl: withPath(options.apiBaseUrl, '/rest'), apiVersion: options.apiVersion, timeoutMs, ...(options.budget ? { budget: options.budget } : {}) });
     this.oauth = new LinkedInOAuth({ oauthBaseUrl: withPath(options.oauthBaseUrl, '/oauth/v2'), clientId: options.clientId, clientSecret: options.clientSecret, timeoutMs });
   }
 

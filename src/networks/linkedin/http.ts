@@ -1,4 +1,5 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { headerLookup, type NetworkBudget } from '../budget';
 import { errorFromResponse, errorFromTransport } from './errors';
 import { untrustedJsonResponse } from '../untrusted-json';
 
@@ -9,6 +10,7 @@ export interface RestliTransportOptions {
   apiBaseUrl: string;
   apiVersion: string;
   timeoutMs: number;
+  budget?: NetworkBudget;
 }
 
 export interface CollectionResponse<T> {
@@ -47,13 +49,17 @@ export class RestliTransport {
   }
 
   private async exchange<T>(request: () => Promise<AxiosResponse<T>>): Promise<AxiosResponse<T>> {
+    const budget = this.options.budget;
+    await budget?.before();
     let response: AxiosResponse<T>;
     try {
       response = await request();
     } catch (error) {
       throw errorFromTransport(error);
     }
-    if (response.status >= 400) throw errorFromResponse(response.status, response.data, response.headers);
+    const failed = response.status >= 400 ? errorFromResponse(response.status, response.data, response.headers) : undefined;
+    await budget?.after(headerLookup(response.headers), failed);
+    if (failed) throw failed;
     return response;
   }
 

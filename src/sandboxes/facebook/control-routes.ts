@@ -15,6 +15,8 @@ const revokeSchema = z
   .strict()
   .refine((body) => body.accessToken !== undefined || body.user !== undefined, 'give accessToken or user');
 const clockSchema = z.object({ advanceSeconds: z.number().int() }).strict();
+const appLimitSchema = z.object({ calls: z.number().int().min(1).nullable(), windowSeconds: z.number().int().min(1).default(3600) }).strict();
+const throttleSchema = z.object({ accountId: z.string().regex(/^act_\d+$/), seconds: z.number().int().min(1) }).strict();
 const tierSchema = z.object({ tier: z.enum(['development', 'standard']) }).strict();
 const leadsSchema = z
   .object({
@@ -36,6 +38,7 @@ export function worldControlRoutes(state: FacebookState): Router {
     if (!body) return;
     state.conversions.reset();
     state.usage.reset();
+    state.appUsage.reset();
     // The callback URL is set-up, not world: it survives a re-seed; old deliveries do not.
     state.webhook.clearDeliveries();
     res.json(seedWorld(world, body));
@@ -77,6 +80,24 @@ export function worldControlRoutes(state: FacebookState): Router {
     if (!body) return;
     state.usage.tier = body.tier;
     res.json({ tier: body.tier });
+  });
+
+  router.put('/_sandbox/app-limit', (req, res) => {
+    const body = parseBody(appLimitSchema, req, res);
+    if (!body) return;
+    state.appUsage.limit = body.calls === null ? null : { calls: body.calls, windowSeconds: body.windowSeconds };
+    res.json(state.appUsage.describe());
+  });
+
+  /** App-level counts plus BUC refusals per account: what rate-budget tests assert on. */
+  router.get('/_sandbox/usage', (_req, res) => void res.json({ app: state.appUsage.describe(), accountRefusals: Object.fromEntries(state.usage.refusals) }));
+
+  router.post('/_sandbox/throttle', (req, res) => {
+    const body = parseBody(throttleSchema, req, res);
+    if (!body) return;
+    if (!world.accounts.has(body.accountId)) return notFound(res, `ad account ${body.accountId}`);
+    state.usage.block(body.accountId, body.seconds, world.nowSeconds());
+    res.json({ accountId: body.accountId, blockedForSeconds: body.seconds });
   });
 
   router.post('/_sandbox/leads', (req, res) => {

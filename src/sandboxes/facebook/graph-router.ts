@@ -198,7 +198,10 @@ export class GraphRouter {
     try {
       const entry = this.routes[route.key];
       if (!entry) throw this.noRoute(route, call.method);
-      if (entry.auth) ctx.auth();
+      if (entry.auth) {
+        ctx.auth();
+        Object.assign(ctx.headers, this.state.appUsage.charge(this.state.world.nowSeconds() * 1000 + (Date.now() % 1000)));
+      }
       if (entry.buc && route.nodeId) this.chargeUsage(ctx, route.nodeId, entry.buc);
       const body = entry.handler(ctx);
       return { status: 200, body, headers: ctx.headers, ...batchSize() };

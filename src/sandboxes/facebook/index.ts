@@ -14,6 +14,7 @@ import { readRoutes } from './read-routes';
 import type { FacebookState } from './state';
 import { TokenService } from './tokens';
 import { UsageMeter } from './usage';
+import { AppUsageMeter } from './app-usage';
 import { WebhookDispatcher } from './webhook';
 import { FacebookWorld, type SandboxApp } from './world';
 import { writeRoutes } from './write-routes';
@@ -39,6 +40,7 @@ export function createFacebookSandbox(options: { app?: Partial<SandboxApp> } = {
     world,
     tokens: new TokenService(world, () => tokensExpired()),
     usage: new UsageMeter(),
+    appUsage: new AppUsageMeter(),
     conversions: new ConversionsLedger(),
     webhook: new WebhookDispatcher(world),
   };
@@ -49,6 +51,7 @@ export function createFacebookSandbox(options: { app?: Partial<SandboxApp> } = {
     onReset: () => {
       world.reset();
       state.usage.reset();
+      state.appUsage.reset();
       state.conversions.reset();
       state.webhook.reset();
     },

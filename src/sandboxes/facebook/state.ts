@@ -1,3 +1,4 @@
+import type { AppUsageMeter } from './app-usage';
 import type { ConversionsLedger } from './conversions';
 import type { TokenService } from './tokens';
 import type { UsageMeter } from './usage';
@@ -9,6 +10,7 @@ export interface FacebookState {
   world: FacebookWorld;
   tokens: TokenService;
   usage: UsageMeter;
+  appUsage: AppUsageMeter;
   conversions: ConversionsLedger;
   webhook: WebhookDispatcher;
 }

@@ -24,16 +24,26 @@ export interface UsageCharge {
 export class UsageMeter {
   tier: AccessTier = 'standard';
   private readonly scores = new Map<string, AccountScore>();
+  /** Calls answered with a BUC throttle, per account: what tests count a throttled account's retries by. */
+  readonly refusals = new Map<string, number>();
 
   reset(): void {
     this.scores.clear();
+    this.refusals.clear();
     this.tier = 'standard';
+  }
+
+  /** Blocks an account now, as Meta does when its score runs over (a test's way to throttle one account). */
+  block(accountId: string, seconds: number, now: number): void {
+    const entry = this.decayed(accountId, now);
+    entry.blockedUntil = now + seconds;
   }
 
   charge(accountId: string, isWrite: boolean, bucType: BucType, now: number): UsageCharge {
     const tier = TIERS[this.tier];
     const entry = this.decayed(accountId, now);
     if (entry.blockedUntil > now) {
+      this.refusals.set(accountId, (this.refusals.get(accountId) ?? 0) + 1);
       return { blockedForSeconds: entry.blockedUntil - now, headers: this.headers(accountId, bucType, entry, now) };
     }
     entry.score += isWrite ? 3 : 1;
