@@ -9,6 +9,7 @@ import { createLeadActivities } from './leads';
 import { createMetricsActivities } from './metrics';
 import { createSmokeActivities } from './smoke';
 import { createTrackingActivities } from './tracking';
+import { createSweepActivities } from './tracking-sweep';
 import { createWatchActivities } from './watch';
 
 /** Everything activities need, injected once by the worker bootstrap (and by tests). */
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createConnectActivities(deps),
     ...createAccountActivities(deps),
     ...createTrackingActivities(deps),
+    ...createSweepActivities(deps),
     ...createWatchActivities(deps),
     ...createMetricsActivities(deps),
     ...createConversionActivities(deps),

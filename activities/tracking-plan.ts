@@ -111,18 +111,13 @@ function storedStateOf(doc: AdDoc | undefined) {
   };
 }
 
-/** Probes the landing URLs that need it (cached per URL), a few at a time. */
+/** Probes the landing URLs that need it (cached per URL, the page's cache reads and writes batched). */
 async function checkLandingUrls(deps: TrackingDeps, ads: AdRecord[], context: AccountTrackingContext): Promise<Map<string, LandingCheck>> {
-  const out = new Map<string, LandingCheck>();
   const todo = ads
     .filter((ad) => context.autoTracking && (ad.status === 'active' || ad.status === 'pending_review'))
     .map((ad) => ({ ad, url: landingUrlToProbe(ad.landingUrl, { network: ad.network, ...(context.ownShortenerDomain ? { ownShortenerDomain: context.ownShortenerDomain } : {}) }) }))
     .filter((item): item is { ad: AdRecord; url: string } => item.url !== null);
-  const queue = [...todo];
-  await Promise.all(
-    Array.from({ length: Math.min(8, queue.length) }, async () => {
-      for (let item = queue.shift(); item; item = queue.shift()) out.set(item.ad.adId, await deps.landing.check(item.url));
-    }),
-  );
-  return out;
+  if (todo.length === 0) return new Map();
+  const checks = await deps.landing.checkMany(todo.map((item) => item.url));
+  return new Map(todo.map((item) => [item.ad.adId, checks.get(item.url)!]));
 }

@@ -47,47 +47,11 @@ const RETRY_MAX_MS = 6 * 60 * 60 * 1000;
 export function createTrackingActivities(deps: TrackingDeps) {
   return {
     /**
-     * One page of the account's ads (one activity per page keeps the history proportional to pages):
-     * list → plan each ad with the pure rules → fold into the fewest writes → apply in batches of the
-     * network's maximum → store every ad's outcome and an audit entry. Safe to retry: planning only
-     * ever adds missing parameters, so a page replayed after a partial write writes nothing twice.
+     * One page of the account's ads (one activity per page keeps the history proportional to pages);
+     * runs that predate `Patches.sweepInFewActivities` still call it, newer ones call `sweepAds`.
      */
     async sweepAdsPage(input: SweepPageInput): Promise<SweepPageResult> {
-      const account = await loadAccount(deps, input.accountKey);
-      return withAccessToken(deps, account.connectionId, async (accessToken, client) => {
-        const page = await client.listAds(accessToken, account.externalId, {
-          // Every ad, not only deliverable ones: paused, disapproved and "with issues" ads are listed and
-          // named in reports with their state (issue 15 item 4), and their own URL keys still count for
-          // the campaign template (campaign-keys.ts). planAdTracking never writes to them.
-          scope: 'all',
-          ...(input.cursor ? { cursor: input.cursor } : {}),
-          ...(input.updatedSince ? { updatedSince: input.updatedSince } : {}),
-          pageSize: client.limits.adsPageSizeMax,
-        });
-        heartbeat({ listed: page.items.length });
-        const ads = distinctAdsOf(account, page.items);
-        const now = new Date();
-        const autoTracking = input.autoTracking ?? account.autoTracking;
-        const { plans, writes, storedById } = await planAccountAds(deps, account, ads, { autoTracking, workflowFirstSweep: input.isFirstSweep, now });
-        heartbeat({ planned: plans.length });
-        const interrupted = await interruptedWrites(deps.models, account.network, ads, plans, storedById);
-        const journaled = await journalWrites(deps.models, input, account.network, ads, plans, now);
-        const results: WriteResult[] = [];
-        for (let i = 0; i < writes.length; i += client.limits.writeBatchMax) {
-          results.push(...(await client.applyTracking(accessToken, account.externalId, writes.slice(i, i + client.limits.writeBatchMax))));
-          heartbeat({ written: results.length });
-        }
-        const settled = settleWriteResults(plans, results);
-        const writesByKey = new Map(writes.map((w) => [w.key, w]));
-        await storeOutcomes(deps.models, input, account.network, ads, settled, storedById, writesByKey, results, interrupted, now, deps.trackingRetryBaseMs ?? RETRY_BASE_MS);
-        const done = [...journaled, ...interrupted.keys()];
-        await deleteByIds(deps.models.AdWriteJournal, done);
-
-        const statuses: Record<string, number> = {};
-        for (const plan of settled) statuses[plan.trackingStatus] = (statuses[plan.trackingStatus] ?? 0) + 1;
-        countSweepPage(account.network, statuses, results);
-        return { ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}), seen: ads.length, writes: writes.length, statuses };
-      });
+      return sweepPage(deps, input, (details) => heartbeat(details));
     },
 
     /** The admin's "fix alert → yes, add tracking" (TRK-4): lifts the cap; the next sweep tags the ad. */
@@ -113,6 +77,50 @@ export function createTrackingActivities(deps: TrackingDeps) {
       );
     },
   };
+}
+
+/**
+ * One page of the account's ads: list → plan each ad with the pure rules → fold into the fewest
+ * writes → apply in batches of the network's maximum → store every ad's outcome and an audit entry.
+ * Safe to retry: planning only ever adds missing parameters, so a page replayed after a partial write
+ * writes nothing twice. `beat` reports progress (the caller's activity heartbeat).
+ */
+export async function sweepPage(deps: TrackingDeps, input: SweepPageInput, beat: (progress: Record<string, number>) => void): Promise<SweepPageResult> {
+  const account = await loadAccount(deps, input.accountKey);
+  return withAccessToken(deps, account.connectionId, async (accessToken, client) => {
+    const page = await client.listAds(accessToken, account.externalId, {
+      // Every ad, not only deliverable ones: paused, disapproved and "with issues" ads are listed and
+      // named in reports with their state (issue 15 item 4), and their own URL keys still count for
+      // the campaign template (campaign-keys.ts). planAdTracking never writes to them.
+      scope: 'all',
+      ...(input.cursor ? { cursor: input.cursor } : {}),
+      ...(input.updatedSince ? { updatedSince: input.updatedSince } : {}),
+      pageSize: client.limits.adsPageSizeMax,
+    });
+    beat({ listed: page.items.length });
+    const ads = distinctAdsOf(account, page.items);
+    const now = new Date();
+    const autoTracking = input.autoTracking ?? account.autoTracking;
+    const { plans, writes, storedById } = await planAccountAds(deps, account, ads, { autoTracking, workflowFirstSweep: input.isFirstSweep, now });
+    beat({ planned: plans.length });
+    const interrupted = await interruptedWrites(deps.models, account.network, ads, plans, storedById);
+    const journaled = await journalWrites(deps.models, input, account.network, ads, plans, now);
+    const results: WriteResult[] = [];
+    for (let i = 0; i < writes.length; i += client.limits.writeBatchMax) {
+      results.push(...(await client.applyTracking(accessToken, account.externalId, writes.slice(i, i + client.limits.writeBatchMax))));
+      beat({ written: results.length });
+    }
+    const settled = settleWriteResults(plans, results);
+    const writesByKey = new Map(writes.map((w) => [w.key, w]));
+    await storeOutcomes(deps.models, input, account.network, ads, settled, storedById, writesByKey, results, interrupted, now, deps.trackingRetryBaseMs ?? RETRY_BASE_MS);
+    const done = [...journaled, ...interrupted.keys()];
+    await deleteByIds(deps.models.AdWriteJournal, done);
+
+    const statuses: Record<string, number> = {};
+    for (const plan of settled) statuses[plan.trackingStatus] = (statuses[plan.trackingStatus] ?? 0) + 1;
+    countSweepPage(account.network, statuses, results);
+    return { ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}), seen: ads.length, writes: writes.length, statuses };
+  });
 }
 
 /** Counted after the outcomes are stored: a page that fails before that is counted by its retry. */

@@ -1,3 +1,4 @@
+import * as wf from '@temporalio/workflow';
 import type { AccountLiveState, AccountWorkflowSettings } from './account-definitions';
 
 /**
@@ -26,4 +27,27 @@ export function idleSweepSeconds(settings: AccountWorkflowSettings): number {
 /** A watcher only pays off when the account would otherwise sweep more often than its idle period. */
 export function wantsWatcher(settings: AccountWorkflowSettings): boolean {
   return idleSweepSeconds(settings) > settings.sweepIntervalSeconds;
+}
+
+/**
+ * The wait between sweeps (`Patches.sweepInFewActivities`). A pending timer that rings no later than
+ * the next sweep is kept: it costs one early wake-up per idle period, where cancelling it at every
+ * signalled sweep and starting another cost two history events per sweep (P4). An earlier deadline
+ * gets a timer of its own; the later one rings into a check that finds nothing to do.
+ */
+export function reusableAlarm() {
+  let pending: { atMs: number; rang: boolean } | undefined;
+  return {
+    async waitUntil(atMs: number, hasWork: () => boolean): Promise<void> {
+      if (atMs <= Date.now() || hasWork()) return;
+      if (!pending || pending.rang || pending.atMs > atMs) {
+        const timer = { atMs, rang: false };
+        pending = timer;
+        // A cancelled workflow rejects the condition below; the timer's own rejection says nothing more.
+        wf.sleep(atMs - Date.now()).then(() => void (timer.rang = true), () => undefined);
+      }
+      const timer = pending;
+      await wf.condition(() => hasWork() || timer.rang);
+    },
+  };
 }

@@ -14,7 +14,7 @@ import {
   type AccountWorkflowInput,
   type PendingWork,
 } from './account-definitions';
-import { nextSweepAt, wantsWatcher } from './account-schedule';
+import { nextSweepAt, reusableAlarm, wantsWatcher } from './account-schedule';
 import { adsWatcherWorkflow } from './ads-watcher';
 import { adsWatcherWorkflowId } from './ads-watcher-definitions';
 import { continueAsNewAfterHandlers, continueAsNewSuggested, historyTooLong, publishAccountAttributes, RECONNECT_MESSAGE, startChildOnce } from './entity';
@@ -116,6 +116,7 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
   // Not memoised: a run upgraded mid-flight replays its old commands unpatched, then turns watched.
   const watched = () => wantsWatcher(settings) && wf.patched(Patches.adsWatcher);
   let watcherStarted = false;
+  const alarm = reusableAlarm();
 
   const setStatus = async (status: AccountLiveState['status'], lastError?: string) => {
     state.status = status;
@@ -180,8 +181,9 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
     if (continueAsNewSuggested() || historyTooLong()) {
       return continueAsNewAfterHandlers<typeof accountWorkflow>(state, () => [{ network, externalId, settings, carried: { state, pending } }]);
     }
-    const waitMs = Math.max(0, Date.parse(state.nextSweepAt ?? new Date(0).toISOString()) - Date.now());
-    await wf.condition(hasWork, waitMs);
+    const nextAtMs = Date.parse(state.nextSweepAt ?? new Date(0).toISOString());
+    if (wf.patched(Patches.sweepInFewActivities)) await alarm.waitUntil(nextAtMs, hasWork);
+    else await wf.condition(hasWork, Math.max(0, nextAtMs - Date.now()));
   }
 
   async function sweep(startedAtMs: number): Promise<void> {
@@ -192,26 +194,21 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
     pending.forceSync = false;
     pending.fullSweep = false;
 
-    let cursor: string | undefined;
-    do {
-      const page = await sweepActivities.sweepAdsPage({
-        accountKey,
-        run,
-        isFirstSweep: !state.firstSweepDone,
-        autoTracking: state.autoTracking,
-        ...(cursor ? { cursor } : {}),
-        ...(!full && state.changedSince ? { updatedSince: state.changedSince } : {}),
-      });
-      cursor = page.nextCursor;
-    } while (cursor);
+    const pageInput = {
+      accountKey,
+      run,
+      isFirstSweep: !state.firstSweepDone,
+      autoTracking: state.autoTracking,
+      ...(!full && state.changedSince ? { updatedSince: state.changedSince } : {}),
+    };
+    const recorded = wf.patched(Patches.sweepInFewActivities) ? await sweepInFewActivities(pageInput) : await sweepPageByPage(pageInput);
 
     // The change filter overlaps the previous sweep a little: clocks differ between us and the network,
     // and re-planning an unchanged ad is a no-op.
     state.changedSince = new Date(startedAtMs - 5 * 60 * 1000).toISOString();
-    const finishedAt = new Date().toISOString();
+    const finishedAt = recorded.at;
     state.lastSweepAt = finishedAt;
     if (full) state.lastFullSweepAt = finishedAt;
-    const recorded = await bookkeeping.recordSweep({ accountKey, at: finishedAt, firstSweep: !state.firstSweepDone });
     state.counts = recorded.counts;
     if (recorded.nextRetryAt) state.nextRetryAt = recorded.nextRetryAt;
     else delete state.nextRetryAt;
@@ -222,6 +219,30 @@ export async function accountWorkflow(input: AccountWorkflowInput): Promise<void
     if (!state.lastMetricsSyncAt || startedAtMs - Date.parse(state.lastMetricsSyncAt) >= settings.metricsIntervalSeconds * 1000) {
       await sweepActivities.syncAdMetrics({ accountKey, lookbackDays: settings.metricsLookbackDays, today: finishedAt.slice(0, 10) });
       state.lastMetricsSyncAt = finishedAt;
+    }
+  }
+
+  type PageInput = Omit<Parameters<Activities['sweepAdsPage']>[0], 'cursor'>;
+  type Recorded = Awaited<ReturnType<Activities['recordSweep']>> & { at: string };
+
+  /** Runs from before `Patches.sweepInFewActivities`: one activity per page, then the bookkeeping. */
+  async function sweepPageByPage(pageInput: PageInput): Promise<Recorded> {
+    let cursor: string | undefined;
+    do {
+      const page = await sweepActivities.sweepAdsPage({ ...pageInput, ...(cursor ? { cursor } : {}) });
+      cursor = page.nextCursor;
+    } while (cursor);
+    const at = new Date().toISOString();
+    return { ...(await bookkeeping.recordSweep({ accountKey, at, firstSweep: !state.firstSweepDone })), at };
+  }
+
+  /** Up to a minute of pages per activity; the last call records the sweep. */
+  async function sweepInFewActivities(pageInput: PageInput): Promise<Recorded> {
+    let cursor: string | undefined;
+    for (;;) {
+      const result = await sweepActivities.sweepAds({ ...pageInput, firstSweep: !state.firstSweepDone, ...(cursor ? { cursor } : {}) });
+      if (result.recorded) return result.recorded;
+      cursor = result.nextCursor;
     }
   }
 }

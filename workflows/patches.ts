@@ -19,4 +19,11 @@ export const Patches = {
    * which it starts as a child; runs started before keep sweeping on every interval.
    */
   adsWatcher: 'ads-watcher-wakes-account',
+  /**
+   * Issue 12 P4: a sweep pages in `sweepAds` calls of up to a minute each, the last one recording the
+   * sweep (a steady sweep is one activity instead of one per page plus `recordSweep`), and the wait
+   * between sweeps keeps a timer that rings no later than needed instead of cancelling and starting
+   * one per sweep; runs started before keep `sweepAdsPage` per page, `recordSweep` and their timers.
+   */
+  sweepInFewActivities: 'sweep-in-few-activities',
 } as const;

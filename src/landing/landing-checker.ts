@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import type { AnyBulkWriteOperation } from 'mongoose';
+import { bulkWriteInChunks } from '../db/bulk';
+import { findByIds } from '../db/by-ids';
 import type { Models } from '../db/models';
+import type { LandingCheckDoc } from '../db/models/landing-check';
 import type { LandingCheck } from '../domain/tracking';
+
+/** Landing URLs requested at once by one `checkMany`. */
+const PROBES_IN_FLIGHT = 8;
 
 /**
  * Proves a landing URL does not redirect (TRK-3/6/8): one GET that does not follow redirects, with a
@@ -16,19 +23,37 @@ export class LandingChecker {
     private readonly options: { timeoutMs: number; cacheTtlMs: number },
   ) {}
 
-  async check(url: string, now = new Date()): Promise<LandingCheck> {
-    const id = createHash('sha256').update(url).digest('hex');
-    const cached = await this.models.LandingCheck.findById(id).lean();
-    if (cached && now.getTime() - cached.checkedAt.getTime() < this.options.cacheTtlMs) {
-      return { redirects: cached.redirects, ...(cached.location ? { location: cached.location } : {}) };
+  /**
+   * Many URLs at once (a sweep page's): the cached checks read by `_id`, the stale or missing ones
+   * probed a few at a time, and their results stored in one bulk write instead of an upsert per URL.
+   */
+  async checkMany(urls: readonly string[], now = new Date()): Promise<Map<string, LandingCheck>> {
+    const idOf = new Map([...new Set(urls)].map((url) => [url, createHash('sha256').update(url).digest('hex')]));
+    const cached = new Map((await findByIds(this.models.LandingCheck, [...idOf.values()])).map((doc) => [doc._id, doc]));
+    const out = new Map<string, LandingCheck>();
+    const stale: string[] = [];
+    for (const [url, id] of idOf) {
+      const doc = cached.get(id);
+      if (doc && now.getTime() - doc.checkedAt.getTime() < this.options.cacheTtlMs) out.set(url, { redirects: doc.redirects, ...(doc.location ? { location: doc.location } : {}) });
+      else stale.push(url);
     }
-    const probe = await this.probe(url);
-    await this.models.LandingCheck.updateOne(
-      { _id: id },
-      { $set: { url, redirects: probe.redirects, status: probe.status, location: probe.location, error: probe.error, checkedAt: now } },
-      { upsert: true },
+    const probed: { url: string; probe: Awaited<ReturnType<LandingChecker['probe']>> }[] = [];
+    const queue = [...stale];
+    await Promise.all(
+      Array.from({ length: Math.min(PROBES_IN_FLIGHT, queue.length) }, async () => {
+        for (let url = queue.shift(); url !== undefined; url = queue.shift()) probed.push({ url, probe: await this.probe(url) });
+      }),
     );
-    return { redirects: probe.redirects, ...(probe.location ? { location: probe.location } : {}) };
+    const ops: AnyBulkWriteOperation<LandingCheckDoc>[] = probed.map(({ url, probe }) => ({
+      updateOne: {
+        filter: { _id: idOf.get(url)! },
+        update: { $set: { url, redirects: probe.redirects, status: probe.status, location: probe.location, error: probe.error, checkedAt: now } },
+        upsert: true,
+      },
+    }));
+    await bulkWriteInChunks(this.models.LandingCheck, ops, { ordered: false });
+    for (const { url, probe } of probed) out.set(url, { redirects: probe.redirects, ...(probe.location ? { location: probe.location } : {}) });
+    return out;
   }
 
   private probe(url: string): Promise<{ redirects: boolean; status: number | null; location: string | null; error: string | null }> {

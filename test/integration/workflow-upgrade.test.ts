@@ -94,7 +94,7 @@ describe('workflow upgrade in flight', () => {
     const freshEvents = (await stack.client.workflow.getHandle(fresh.workflowId).fetchHistory()).events ?? [];
     const freshMarker = freshEvents.findIndex((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED);
     expect(freshMarker).toBeGreaterThan(0);
-    expect(freshMarker).toBeLessThan(freshEvents.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sweepAdsPage'));
+    expect(freshMarker).toBeLessThan(freshEvents.findIndex((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sweepAds'));
     expect(patchIdOf(freshEvents[freshMarker]!)).toBe(Patches.accountOwnsLeadSync);
 
     // The upgraded old run still owns what it started: disconnect stops both of its processes.
@@ -119,14 +119,22 @@ describe('workflow upgrade in flight', () => {
     // started the child; and the watcher one at its first sweep, before it started the ads watcher.
     expect(childStarted('leadSyncWorkflow')).toBeGreaterThan(0);
     expect(leadSyncMarker).toBeGreaterThan(childStarted('leadSyncWorkflow'));
-    expect(events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED)).toBe(watcherMarker);
     expect(childStarted('adsWatcherWorkflow')).toBeGreaterThan(watcherMarker);
+    // Issue 12 P4: the released run swept page by page with `recordSweep`; upgraded, its first sweep
+    // records the marker and pages in `sweepAds` calls, and never goes back.
+    const fewActivitiesMarker = markerOf(Patches.sweepInFewActivities);
+    expect(events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED)).toBe(Math.min(watcherMarker, fewActivitiesMarker));
+    const scheduledAt = (name: string) => events.flatMap((e, index) => (e.activityTaskScheduledEventAttributes?.activityType?.name === name ? [index] : []));
+    expect(scheduledAt('sweepAdsPage').length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...scheduledAt('sweepAdsPage'), ...scheduledAt('recordSweep'))).toBeLessThan(fewActivitiesMarker);
+    expect(scheduledAt('sweepAds').length).toBeGreaterThan(0);
+    expect(Math.min(...scheduledAt('sweepAds'))).toBeGreaterThan(fewActivitiesMarker);
     const wakeups = events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'adsChanged');
     expect(wakeups.length).toBeGreaterThan(0);
     const dataConverter = await createDataConverter(stack.config.ENCRYPTION_KEYS);
     // Today's code replays the mixed history; the released code cannot (the history really took the new path).
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter }, oldHistory, old.workflowId);
-    recordFixtureIfAsked('account', 'upgraded-mid-run-woken-by-ads-watcher-starts-then-stops-lead-sync', old.workflowId, oldHistory);
+    recordFixtureIfAsked('account', 'upgraded-mid-run-sweeps-in-few-activities-woken-by-ads-watcher-starts-then-stops-lead-sync', old.workflowId, oldHistory);
     await expect(
       Worker.runReplayHistory({ workflowBundle: await releasedBundle(), dataConverter }, oldHistory, old.workflowId),
     ).rejects.toThrow();

@@ -48,8 +48,13 @@ export function paginate<T>(items: readonly T[], keyOf: (item: T) => string, lin
   };
 }
 
+/** The key a cursor names (what `paginate` encodes). */
+export function cursorKey(cursor: string): string {
+  return Buffer.from(cursor, 'base64url').toString('utf8');
+}
+
 function indexOfCursor<T>(items: readonly T[], keyOf: (item: T) => string, cursor: string): number {
-  const key = Buffer.from(cursor, 'base64url').toString('utf8');
+  const key = cursorKey(cursor);
   const index = items.findIndex((item) => keyOf(item) === key);
   if (index < 0) throw invalidParameter('Invalid cursor: the object it points at is gone or the cursor is malformed', { error_subcode: 1357046 });
   return index;
@@ -59,7 +64,7 @@ function encodeCursor(key: string): string {
   return Buffer.from(key, 'utf8').toString('base64url');
 }
 
-function limitOf(raw: unknown): number {
+export function limitOf(raw: unknown): number {
   if (raw === undefined || raw === '') return DEFAULT_LIMIT;
   const limit = Number(raw);
   if (!Number.isInteger(limit) || limit < 1) throw invalidParameter('Param limit must be a positive integer');

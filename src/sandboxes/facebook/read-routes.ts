@@ -14,7 +14,7 @@ import {
   pixelView,
   userView,
 } from './nodes';
-import { paginate } from './paging';
+import { cursorKey, limitOf, paginate } from './paging';
 import type { Ad, FacebookWorld, NodeType } from './world';
 
 const AD_EFFECTIVE_STATUSES = [
@@ -161,6 +161,34 @@ function listAds(ctx: RouteContext, ads: Ad[]) {
   return listEdge(ctx, newestFirst(filtered), (ad) => ad.id, (ad) => adView(ctx.world, ad), SCHEMAS.ad);
 }
 
+/**
+ * An account's ads edge, a page at a time without touching the rest of the account: from the cursor's
+ * position in the account's ordered ads, the next matching ads (one more than the page, so `next` is
+ * known). `paginate` then pages that window exactly as it pages the whole list, and a cursor whose ad
+ * no longer matches fails the same way. Paging backwards (`before`) takes the general path.
+ */
+function listAccountAds(ctx: RouteContext, accountId: string) {
+  const { ads, position } = ctx.world.accountAdsNewestFirst(accountId);
+  const params = ctx.links().params;
+  if (typeof params.before === 'string' && params.before !== '') return listAds(ctx, [...ads]);
+  const keep = statusFilter(ctx);
+  const since = updatedSince(ctx);
+  const matches = (ad: Ad) => keep(ctx.world.adEffectiveStatus(ad)) && ad.updatedTime >= since;
+  const limit = limitOf(params.limit);
+  const window: Ad[] = [];
+  let from = 0;
+  if (typeof params.after === 'string' && params.after !== '') {
+    const at = position.get(cursorKey(params.after));
+    const cursorAd = at === undefined ? undefined : ads[at];
+    if (at !== undefined && cursorAd && matches(cursorAd)) {
+      window.push(cursorAd);
+      from = at + 1;
+    } else from = ads.length; // paginate reports the cursor as gone
+  }
+  for (let i = from; i < ads.length && window.length < limit + 1 + (from > 0 ? 1 : 0); i += 1) if (matches(ads[i]!)) window.push(ads[i]!);
+  return listEdge(ctx, window, (ad) => ad.id, (ad) => adView(ctx.world, ad), SCHEMAS.ad);
+}
+
 const byKey = (item: { id: string }) => item.id;
 const read = (handler: (ctx: RouteContext) => unknown) => ({ handler, auth: true, buc: 'ads_management' as const });
 
@@ -181,10 +209,7 @@ export const readRoutes: RouteTable = {
     auth: true,
   },
   'GET act': read((ctx) => project(accountView(requireAccount(ctx)), SCHEMAS.adAccount, ctx.selection())),
-  'GET act/ads': read((ctx) => {
-    const account = requireAccount(ctx);
-    return listAds(ctx, [...ctx.world.ads.values()].filter((ad) => ad.accountId === account.id));
-  }),
+  'GET act/ads': read((ctx) => listAccountAds(ctx, requireAccount(ctx).id)),
   'GET act/campaigns': read((ctx) => {
     const account = requireAccount(ctx);
     const keep = statusFilter(ctx);

@@ -48,7 +48,24 @@ export class FacebookWorld {
   /** Link clicks (`fbclid`) and the website leads credited to them. */
   readonly clickAttribution = new ClickAttribution();
 
+  /** Per account, its ads newest first; rebuilt when ads were added (ads are never removed but by reset). */
+  private readonly adsNewestFirst = new Map<string, { adsInWorld: number; ads: Ad[]; position: Map<string, number> }>();
+
   constructor(readonly app: SandboxApp) {}
+
+  /**
+   * An account's ads in the order the ads edges list them (newest first, ties by id), with each ad's
+   * position. Kept between requests: sorting every ad of the account for each page made paging through
+   * a large account quadratic (issue 12), a cost the real network does not have.
+   */
+  accountAdsNewestFirst(accountId: string): { ads: readonly Ad[]; position: ReadonlyMap<string, number> } {
+    const cached = this.adsNewestFirst.get(accountId);
+    if (cached && cached.adsInWorld === this.ads.size) return cached;
+    const ads = [...this.ads.values()].filter((ad) => ad.accountId === accountId).sort((a, b) => b.createdTime - a.createdTime || b.id.localeCompare(a.id));
+    const entry = { adsInWorld: this.ads.size, ads, position: new Map(ads.map((ad, index) => [ad.id, index])) };
+    this.adsNewestFirst.set(accountId, entry);
+    return entry;
+  }
 
   reset(seed = 0): void {
     this.seed = seed;
@@ -56,6 +73,7 @@ export class FacebookWorld {
     this.leadCounter = 0;
     this.clockOffsetSeconds = 0;
     this.clickAttribution.reset();
+    this.adsNewestFirst.clear();
     for (const map of [
       this.users, this.accounts, this.campaigns, this.adsets, this.ads, this.creatives, this.pages,
       this.forms, this.leads, this.pixels, this.businesses, this.tokens, this.codes,
