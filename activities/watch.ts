@@ -1,4 +1,6 @@
-import { heartbeat } from '@temporalio/activity';
+import { Context, heartbeat } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { accountWorkflowId, adsChangedSignal } from '../workflows/account-definitions';
 import type { AdAccountRecord } from '../src/db/models/ad-account';
 import { changeFingerprints, hasUnseenChanges, sameFingerprints } from '../src/domain/tracking/changes';
 import type { AdNetworkClient, AdRecord, Network, Page } from '../src/networks/types';
@@ -20,13 +22,19 @@ export function createWatchActivities(deps: WatchDeps) {
      * One check of the ads watcher (issue 12): for every active account of the network that finished
      * its first sweep, lists the ads the network reports changed since `since` (the networks' change
      * filters: Facebook `updated_since`, Google `change_status`, LinkedIn the creatives' last
-     * modification) and answers the accounts that have changes the previous check did not see. Where
+     * modification) and wakes the accounts that have changes the previous check did not see. Where
      * the network can ask about several accounts in one request (Facebook's batch: 50), the accounts
-     * of a connection go in groups of that size. Writes only for accounts whose window changed. An
-     * account whose check fails is answered too: its own sweep retries, reports or parks as it
-     * always did.
+     * of a connection go in groups of that size. Writes only for accounts whose window changed, and
+     * only after the account was woken (a failed wake is seen again at the next check). An account
+     * whose check fails is woken too: its own sweep retries, reports or parks as it always did.
+     *
+     * The activity signals the account workflows itself and answers how many (`woken`), not which:
+     * signals sent by the watcher workflow cost it two history events each and Temporal refuses a
+     * workflow task that leaves more than 2,000 signals pending, which a check after onboarding
+     * thousands of accounts (or a connection whose token fails) would need. `changed` stays for
+     * histories recorded before; it is empty now.
      */
-    async findChangedAccounts(input: { network: Network; since: string }): Promise<{ changed: string[]; watching: number }> {
+    async findChangedAccounts(input: { network: Network; since: string }): Promise<{ changed: string[]; watching: number; woken?: number }> {
       const accounts = await deps.models.AdAccount.find(
         { network: input.network, status: 'active', connectionId: { $ne: null }, firstSweepCompletedAt: { $ne: null } },
         { externalId: 1, connectionId: 1, watchedChanges: 1 },
@@ -38,22 +46,48 @@ export function createWatchActivities(deps: WatchDeps) {
         else byConnection.set(account.connectionId!, [account]);
       }
 
-      const changed: string[] = [];
+      const wake = wakeAccount(input.network);
+      let woken = 0;
+      let checked = 0;
       for (const [connectionId, group] of byConnection) {
+        const pages = new Map<string, Page<AdRecord> | Error>();
         try {
           await withAccessToken(deps, connectionId, (accessToken, client) =>
             inParallel(chunk(group, client.listChangedAds ? (client.limits.changedAdsAccountsMax ?? 1) : 1), PER_CONNECTION, async (part) => {
-              const pages = await changedAds(client, accessToken, part, input.since);
-              for (const account of part) if (await accountChanged(deps, account, pages.get(account.externalId))) changed.push(account.externalId);
-              heartbeat({ checked: changed.length });
+              for (const [externalId, page] of await changedAds(client, accessToken, part, input.since)) pages.set(externalId, page);
+              checked += part.length;
+              heartbeat({ checked });
             }),
           );
         } catch {
-          changed.push(...group.map((account) => account.externalId));
+          // No token for the connection: every account of it is woken and finds out in its own sweep.
         }
+        await inParallel(group, PER_CONNECTION, async (account) => {
+          const page = pages.get(account.externalId);
+          const current = page === undefined || page instanceof Error ? undefined : changeFingerprints(page.items, page.nextCursor !== undefined);
+          if (current === undefined || hasUnseenChanges(account.watchedChanges, current)) {
+            await wake(account.externalId);
+            woken += 1;
+          }
+          if (current && !sameFingerprints(account.watchedChanges, current)) {
+            await deps.models.AdAccount.updateOne({ _id: account._id }, { $set: { watchedChanges: current } });
+          }
+        });
       }
-      return { changed, watching: accounts.length };
+      return { changed: [], watching: accounts.length, woken };
     },
+  };
+}
+
+/** Signals an account's workflow that its ads changed; a disconnected account has none to wake. */
+function wakeAccount(network: Network): (externalId: string) => Promise<void> {
+  const client = Context.current().client;
+  return async (externalId) => {
+    try {
+      await client.workflow.getHandle(accountWorkflowId(network, externalId)).signal(adsChangedSignal);
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
   };
 }
 
@@ -67,15 +101,6 @@ async function changedAds(client: AdNetworkClient, accessToken: string, part: Wa
   } catch (error) {
     return new Map(part.map((a) => [a.externalId, error instanceof Error ? error : new Error(String(error))]));
   }
-}
-
-async function accountChanged(deps: WatchDeps, account: WatchedAccount, page: Page<AdRecord> | Error | undefined): Promise<boolean> {
-  if (page === undefined || page instanceof Error) return true;
-  const current = changeFingerprints(page.items, page.nextCursor !== undefined);
-  if (!sameFingerprints(account.watchedChanges, current)) {
-    await deps.models.AdAccount.updateOne({ _id: account._id }, { $set: { watchedChanges: current } });
-  }
-  return hasUnseenChanges(account.watchedChanges, current);
 }
 
 const chunk = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));

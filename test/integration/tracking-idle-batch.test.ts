@@ -1,3 +1,4 @@
+import { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { adsWatcherStateQuery, adsWatcherWorkflowId } from '../../workflows/ads-watcher-definitions';
 import { useSandboxes } from '../support/sandboxes';
@@ -9,6 +10,7 @@ import { connectAccount, connectNetwork, externalIdFor, getAccount, getAd, sandb
  * Graph batch endpoint (§5), so N idle accounts of a connection cost ceil(N / 50) requests per check,
  * not N; a change in one account of a batch still wakes only that account.
  */
+const EventType = temporal.api.enums.v1.EventType;
 const ACCOUNTS = 51;
 const PER_BATCH = 50;
 
@@ -56,5 +58,12 @@ describe('issue12 the Facebook ads watcher batches its question', () => {
     const before = idle.sweeps.split(',');
     expect(after.slice(0, -1)).toEqual(before.slice(0, -1));
     expect(Number(after.at(-1))).toBeGreaterThan(Number(before.at(-1)));
+
+    // The check's activity signals the accounts itself: the watcher's history carries no signal per
+    // wake-up (Temporal refuses a workflow task leaving more than 2,000 signals pending), yet every
+    // account's first-sweep changes woke it.
+    const watcherEvents = (await watcher().fetchHistory()).events ?? [];
+    expect(watcherEvents.filter((e) => e.eventType === EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED)).toEqual([]);
+    expect((await watcher().query(adsWatcherStateQuery)).wakeups).toBeGreaterThanOrEqual(ACCOUNTS);
   }, 300_000);
 });
