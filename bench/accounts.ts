@@ -10,28 +10,47 @@ async function control<T>(stack: BenchStack, path: string, body: unknown): Promi
   return (await res.json()) as T;
 }
 
+/** Requests the benchmark keeps in flight while it builds a world or connects accounts. */
+const CONCURRENCY = 8;
+
 /**
  * Seeds a fresh Facebook world (a seed resets it: earlier scenarios' accounts are gone, so run
- * `stopAllWorkflows` first), adds `adsPerAccount` link ads to each account, connects them all.
+ * `stopAllWorkflows` first), adds `adsPerAccount` link ads to each account, connects them all through
+ * POST /api/accounts a few at a time, as a console user picking many accounts would. Reports how long
+ * building the world and connecting took (issue 12: onboarding many small accounts).
  */
 export async function connectFacebookAccounts(
   stack: BenchStack,
   options: { seed: number; accounts: number; adsPerAccount: number },
-): Promise<{ accountKeys: string[]; externalIds: string[]; pixelIds: string[] }> {
+): Promise<{ accountKeys: string[]; externalIds: string[]; pixelIds: string[]; seedSeconds: number; connectSeconds: number }> {
+  const seedStarted = Date.now();
   const seeded = await control<{ user: { handle: string }; accounts: { id: string; pixelId: string }[] }>(stack, '/_sandbox/seed', { seed: options.seed, accounts: options.accounts, adsPerAccount: 0, landingBaseUrl: stack.sandboxes.urls.landing });
   const externalIds = seeded.accounts.map((a) => a.id);
-  for (const accountId of externalIds) await addFacebookAds(stack, accountId, options.adsPerAccount);
+  const perAccount = Math.max(1, Math.floor(CONCURRENCY / Math.max(1, options.adsPerAccount)));
+  await forEachLimited(externalIds, perAccount, async (accountId) => void (await addFacebookAds(stack, accountId, options.adsPerAccount)));
+  const seedSeconds = (Date.now() - seedStarted) / 1000;
+
+  const connectStarted = Date.now();
   const { code } = await control<{ code: string }>(stack, '/_sandbox/oauth/codes', { user: seeded.user.handle, redirectUri: REDIRECT_URI });
   const connection = await stack.request('POST', '/api/connections', { network: 'facebook', code, redirectUri: REDIRECT_URI });
   if (connection.status !== 201) throw new Error(`connect: ${connection.status} ${JSON.stringify(connection.body)}`);
   const connectionId = (connection.body as { id: string }).id;
-  const accountKeys: string[] = [];
-  for (const externalId of externalIds) {
+  const accountKeys = new Map<string, string>();
+  await forEachLimited(externalIds, CONCURRENCY, async (externalId) => {
     const res = await stack.request('POST', '/api/accounts', { connectionId, externalId });
     if (res.status !== 201) throw new Error(`account ${externalId}: ${res.status} ${JSON.stringify(res.body)}`);
-    accountKeys.push((res.body as { id: string }).id);
-  }
-  return { accountKeys, externalIds, pixelIds: seeded.accounts.map((a) => a.pixelId) };
+    accountKeys.set(externalId, (res.body as { id: string }).id);
+  });
+  const connectSeconds = (Date.now() - connectStarted) / 1000;
+  return { accountKeys: externalIds.map((id) => accountKeys.get(id)!), externalIds, pixelIds: seeded.accounts.map((a) => a.pixelId), seedSeconds, connectSeconds };
+}
+
+/** `fn` over `items` with at most `limit` calls in flight. */
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  }));
 }
 
 /** Adds link ads through the sandbox's advertiser API, 50 at a time. */

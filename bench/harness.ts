@@ -28,6 +28,8 @@ export interface BenchStack {
   sandboxes: RunningSandboxes;
   /** The processes whose CPU counts as the service's; a backend with more processes adds its own. */
   processes: WatchedProcess[];
+  /** The embedded PostgreSQL under FerretDB (its statistics count every process's database work); absent on other backends. */
+  postgresUrl?: string;
   /** Every database command this process sends is counted here (by name). */
   commands: Map<string, number>;
   dataDir: string;
@@ -139,6 +141,7 @@ export async function startBenchStack(options: { env?: Record<string, string> } 
       ...(temporal ? [{ name: 'temporal', pid: temporal.child.pid! }] : []),
       ...(ferret ? ferret.processes.map((proc) => ({ name: proc.name, pid: proc.child.pid! })) : []),
     ],
+    ...(ferret?.postgresUrl ? { postgresUrl: ferret.postgresUrl } : {}),
     commands,
     dataDir,
     taskQueue: `bench-${suffix}`,

@@ -22,6 +22,12 @@ const SEED_BASE = 5500;
 const ALIASES: Record<string, string> = { P1: 'P3', P4: 'P3' };
 export const SCENARIOS: readonly Scenario[] = [p8, p3, p2, p5, p6, p7];
 
+/** `BENCH_SIZES=1000` or `10,100`: these sizes instead of the scenarios' own (one size of a long scenario, alone). */
+function sizesFromEnv(): number[] | undefined {
+  const sizes = process.env.BENCH_SIZES?.split(',').map((s) => Number.parseInt(s.trim(), 10)).filter((n) => Number.isFinite(n) && n > 0);
+  return sizes?.length ? sizes : undefined;
+}
+
 function machine(): string {
   const cpus = os.cpus();
   return `${os.hostname()}: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
@@ -37,7 +43,7 @@ async function main(): Promise<void> {
   try {
     for (const [index, scenario] of scenarios.entries()) {
       const own: BenchRow[] = [];
-      for (const [sizeIndex, size] of (quick ? scenario.sizes.quick : scenario.sizes.full).entries()) {
+      for (const [sizeIndex, size] of (sizesFromEnv() ?? (quick ? scenario.sizes.quick : scenario.sizes.full)).entries()) {
         console.error(`[bench] ${scenario.id} ${scenario.title}, size ${size}…`);
         own.push(...(await scenario.run(stack, size, { quick, seed: SEED_BASE + index * 8 + sizeIndex })));
       }

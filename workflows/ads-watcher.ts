@@ -7,7 +7,7 @@ import { messageOf, retryPolicy } from './failures';
 
 /**
  * Looks for ad changes of every connected account of one network each interval, in one activity,
- * and signals only the account workflows whose ads changed (issue 12). An idle account then costs
+ * which signals only the account workflows whose ads changed (issue 12). An idle account then costs
  * one listing request inside that activity instead of its own timer, two activities, a recount of
  * its ads and a bookkeeping write every interval; the watcher's history grows per check, not per
  * account. A check that fails is retried at the next interval with the same window, so no change is
@@ -32,8 +32,9 @@ export async function adsWatcherWorkflow(input: AdsWatcherInput): Promise<void> 
     const since = new Date((state.lastCheckStartedAt ? Date.parse(state.lastCheckStartedAt) : startedAt) - OVERLAP_MS).toISOString();
     try {
       const result = await checks.findChangedAccounts({ network, since });
+      // Checks recorded before the activity woke the accounts itself answered which ones to signal.
       await Promise.all(result.changed.map((externalId) => wake(accountWorkflowId(network, externalId))));
-      state.wakeups += result.changed.length;
+      state.wakeups += result.changed.length + (result.woken ?? 0);
       state.watching = result.watching;
       state.lastCheckStartedAt = new Date(startedAt).toISOString();
       delete state.lastError;

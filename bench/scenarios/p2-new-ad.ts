@@ -13,7 +13,7 @@ const PROMISE_SECONDS = 60;
 export const p2: Scenario = {
   id: 'P2',
   title: 'new ad → tagged',
-  sizes: { full: [10, 50], quick: [2] },
+  sizes: { full: [10, 100, 1000], quick: [2] },
   async run(stack: BenchStack, size: number, { seed }): Promise<BenchRow[]> {
     await stopAllWorkflows(stack);
     const { accountKeys, externalIds } = await connectFacebookAccounts(stack, { seed, accounts: size, adsPerAccount: 2 });

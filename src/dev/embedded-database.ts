@@ -31,7 +31,8 @@ export interface EmbeddedDatabaseOptions {
 }
 
 /** Starts the database processes in order; stop them in reverse (`processes`). */
-export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<{ uri: string; processes: Supervised[] }> {
+/** `postgresUrl`: the PostgreSQL under FerretDB, for benchmarks that read its statistics. */
+export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<{ uri: string; processes: Supervised[]; postgresUrl?: string }> {
   const processes: Supervised[] = [];
   try {
     let backend: FerretDbBackend = { handler: 'sqlite' };
@@ -47,7 +48,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     }
     const ferret = await startFerretDb({ binary: options.ferretdbBinary, port: options.port, dataDir: path.join(options.dataDir, 'ferretdb'), backend, logFile: path.join(options.logDir, 'ferretdb.log') });
     processes.push(ferret);
-    return { uri: ferret.uri, processes };
+    return { uri: ferret.uri, processes, ...(backend.handler === 'postgresql' ? { postgresUrl: backend.url } : {}) };
   } catch (error) {
     for (const proc of processes.reverse()) await proc.stop();
     throw error;

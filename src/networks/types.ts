@@ -218,13 +218,20 @@ export type ConversionDestinationCheck = { ok: true } | { ok: false; problem: 'n
 export interface AdNetworkClient {
   readonly network: Network;
   /** Documented maxima the callers chunk by. */
-  readonly limits: { writeBatchMax: number; adsPageSizeMax: number };
+  /** `changedAdsAccountsMax`: accounts per `listChangedAds` request, where the network can ask for several. */
+  readonly limits: { writeBatchMax: number; adsPageSizeMax: number; changedAdsAccountsMax?: number };
   /** `codeVerifier`: the PKCE verifier when the authorization request carried a challenge (Google). */
   exchangeCode(input: { code: string; redirectUri: string; codeVerifier?: string }): Promise<TokenSet>;
   /** Refreshes (Google/LinkedIn refresh grant) or re-extends (Facebook long-lived exchange). */
   refreshToken(tokens: TokenSet): Promise<TokenSet>;
   listAdAccounts(accessToken: string): Promise<AdAccountInfo[]>;
   listAds(accessToken: string, accountId: string, options: ListAdsOptions): Promise<Page<AdRecord>>;
+  /**
+   * The first page of each account's deliverable ads changed since a time, for up to
+   * `limits.changedAdsAccountsMax` accounts of one token in one request (the ads watcher, issue 12);
+   * an account's failure is its entry. Networks without a multi-account read leave it out.
+   */
+  listChangedAds?(accessToken: string, accountIds: readonly string[], options: { updatedSince: string; pageSize: number }): Promise<Map<string, Page<AdRecord> | Error>>;
   /** Applies up to `limits.writeBatchMax` writes in as few requests as the network allows. */
   applyTracking(accessToken: string, accountId: string, writes: TrackingWrite[]): Promise<WriteResult[]>;
   getAdMetrics(accessToken: string, accountId: string, query: MetricsQuery): Promise<Page<AdDayMetrics>>;

@@ -16,6 +16,7 @@ import type {
   TrackingWrite,
   WriteResult,
 } from '../types';
+import { listChangedAdsBatch, type ChangedAdsByAccount } from './changed-ads';
 import { AD_FIELDS, ALL_AD_STATUSES, DELIVERABLE_STATUSES, actAccountId, isoFromGraphTime, toAdRecord, type GraphAd } from './ad-mapping';
 import { CONVERSIONS_MAX_EVENTS, type FacebookServerEvent, type SendEventsResult } from './conversions';
 import { GraphTransport, type GraphParams } from './graph-transport';
@@ -92,7 +93,7 @@ const nextCursorOf = (list: GraphList<unknown>) => (list.paging?.next ? list.pag
 /** The Meta Marketing / Graph API client (reference: facebook-marketing-api.md). */
 export class FacebookClient implements AdNetworkClient {
   readonly network = 'facebook' as const;
-  readonly limits = { writeBatchMax: BATCH_MAX_OPERATIONS, adsPageSizeMax: ADS_PAGE_SIZE_MAX };
+  readonly limits = { writeBatchMax: BATCH_MAX_OPERATIONS, adsPageSizeMax: ADS_PAGE_SIZE_MAX, changedAdsAccountsMax: BATCH_MAX_OPERATIONS };
   static readonly conversionsMaxEvents = CONVERSIONS_MAX_EVENTS;
   private readonly graph: GraphTransport;
 
@@ -173,6 +174,11 @@ export class FacebookClient implements AdNetworkClient {
     const engagements = await this.engagementsOf(accessToken, act, list.data.map((ad) => ad.id));
     const nextCursor = nextCursorOf(list);
     return { items: list.data.map((ad) => toAdRecord(act, ad, engagements.get(ad.id) ?? 0)), ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  /** The ads watcher's check of up to 50 accounts in one batch request (changed-ads.ts). */
+  async listChangedAds(accessToken: string, accountIds: readonly string[], options: { updatedSince: string; pageSize: number }): Promise<ChangedAdsByAccount> {
+    return listChangedAdsBatch(this.graph, accessToken, accountIds, options);
   }
 
   async applyTracking(accessToken: string, accountId: string, writes: TrackingWrite[]): Promise<WriteResult[]> {

@@ -5,16 +5,21 @@ import { createLeads } from './leads';
 import { AD_KINDS, type AdAccount, type AdKind, type FacebookWorld, type LeadForm } from './world';
 
 export const DEFAULT_USER = 'demo-user';
+export const MAX_SEED_ACCOUNTS = 5_000;
+/** A world stays small enough to build in a second or two. */
+const MAX_SEED_ADS = 100_000;
 
 export const seedRequestSchema = z
   .object({
     seed: z.number().int().min(0).default(1),
-    accounts: z.number().int().min(1).max(50).default(2),
+    // Account ids carry the index in six digits; 5,000 covers the scale benchmark's 1,000 idle accounts (issue 12).
+    accounts: z.number().int().min(1).max(MAX_SEED_ACCOUNTS).default(2),
     adsPerAccount: z.number().int().min(0).max(20_000).default(12),
     landingBaseUrl: z.url().default('http://127.0.0.1:4567'),
     user: z.string().min(1).default(DEFAULT_USER),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.accounts * r.adsPerAccount <= MAX_SEED_ADS, { message: `at most ${MAX_SEED_ADS} ads in one seed (accounts × adsPerAccount)`, path: ['adsPerAccount'] });
 export type SeedRequest = z.infer<typeof seedRequestSchema>;
 
 /** Cycled per ad index; 5 statuses against 6 kinds so every kind meets every status. */
