@@ -19,4 +19,10 @@ export const Patches = {
    * which it starts as a child; runs started before keep sweeping on every interval.
    */
   adsWatcher: 'ads-watcher-wakes-account',
+  /**
+   * Issue 12 (lead backfill): a first poll that read every form from the start (no cursor) stored
+   * everything at the network, so the periodic reconciliation is next due one interval later instead
+   * of re-reading every lead right after it; runs started before reconcile at once as recorded.
+   */
+  firstFullPollCountsAsReconcile: 'first-full-poll-counts-as-reconcile',
 } as const;
