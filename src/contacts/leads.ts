@@ -15,6 +15,7 @@ import { leadKeyOf, type LeadDoc } from '../db/models/lead';
 import type { NetworkLead } from '../networks/types';
 import { leadAdOriginOf, refreshContactAttribution, storedAttribution, type AttributionModels } from './attribution';
 import { bulkWriteInChunks, insertRows } from '../db/bulk';
+import { resolveNotifications } from '../leads/resolve';
 import { findByIds } from '../db/by-ids';
 import { lifecycleActivity, recordCrmActivities, type CrmActivityModels } from './crm-activity';
 import {
@@ -238,7 +239,7 @@ export async function storeLeads(
     for (const contactId of refresh) await refreshContactAttribution(models, contactId, now);
   }
 
-  await resolveNotifications(models, accountKey, keys, now);
+  await resolveAnnounced(models, accountKey, keys, now);
   return result;
 }
 
@@ -247,12 +248,8 @@ export async function storeLeads(
  * equality filter the embedded database serves from its index; `_id: { $in }` would scan every
  * notification ever received). One whose account was unknown on arrival is never asked about.
  */
-async function resolveNotifications(models: Pick<Models, 'LeadNotification'>, accountKey: string, keys: readonly string[], now: Date): Promise<void> {
+async function resolveAnnounced(models: Pick<Models, 'LeadNotification'>, accountKey: string, keys: readonly string[], now: Date): Promise<void> {
   const wanted = new Set(keys);
   const open = await models.LeadNotification.find({ accountKey, resolvedAt: null }, { _id: 1 }).lean<{ _id: string }[]>();
-  await bulkWriteInChunks(
-    models.LeadNotification,
-    open.filter((n) => wanted.has(n._id)).map((n) => ({ updateOne: { filter: { _id: n._id }, update: { $set: { resolvedAt: now } } } })),
-    { ordered: false },
-  );
+  await resolveNotifications(models, open.filter((n) => wanted.has(n._id)).map((n) => n._id), now);
 }
