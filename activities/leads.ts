@@ -1,5 +1,6 @@
 import { heartbeat } from '@temporalio/activity';
 import { storeLeads } from '../src/contacts/leads';
+import { resolveNotifications } from '../src/leads/resolve';
 import { bulkWriteInChunks } from '../src/db/bulk';
 import { findByIds } from '../src/db/by-ids';
 import type { Models } from '../src/db/models';
@@ -132,7 +133,7 @@ export function createLeadActivities(deps: LeadDeps) {
       const stored = new Set(
         (await findByIds(deps.models.Lead, pending.map((p) => p._id), { _id: 1 })).map((lead) => lead._id),
       );
-      if (stored.size > 0) await deps.models.LeadNotification.updateMany({ _id: { $in: [...stored] } }, { $set: { resolvedAt: new Date() } });
+      await resolveNotifications(deps.models, [...stored], new Date());
       return [...new Set(pending.filter((p) => !stored.has(p._id) && p.formId).map((p) => p.formId!))];
     },
   };

@@ -84,10 +84,17 @@ export async function leadSyncWorkflow(input: LeadSyncInput): Promise<void> {
           // A notification for a form we do not know yet: the form list is stale.
           await refreshForms();
         }
+        const fromStart = !state.nextReconcileAt && Object.values(state.forms).every((form) => form.cursor === undefined);
         for (const form of Object.values(state.forms)) await pollForm(form);
+        const readEverything = fromStart && Object.keys(state.forms).length > 0 && Object.values(state.forms).every((form) => !form.lastError);
         state.polls += 1;
         state.lastPollAt = new Date().toISOString();
         state.nextPollAt = new Date(Date.now() + settings.pollIntervalSeconds * 1000).toISOString();
+        // Reading every lead again at once would only repeat this poll (a 5,000-lead backfill twice)
+        // and keep webhook wake-ups waiting behind it.
+        if (readEverything && wf.patched(Patches.firstFullPollCountsAsReconcile)) {
+          state.nextReconcileAt = new Date(Date.now() + settings.reconcileIntervalSeconds * 1000).toISOString();
+        }
         // A lead a webhook announced that the poll did not find: reconcile its form now.
         for (const formId of await bookkeeping.unresolvedLeadNotificationForms({ accountKey, receivedBefore: startedAt })) pending.reconcileForms.push(formId);
       }

@@ -26,4 +26,10 @@ export const Patches = {
    * one per sweep; runs started before keep `sweepAdsPage` per page, `recordSweep` and their timers.
    */
   sweepInFewActivities: 'sweep-in-few-activities',
+  /**
+   * Issue 12 (lead backfill): a first poll that read every form from the start (no cursor) stored
+   * everything at the network, so the periodic reconciliation is next due one interval later instead
+   * of re-reading every lead right after it; runs started before reconcile at once as recorded.
+   */
+  firstFullPollCountsAsReconcile: 'first-full-poll-counts-as-reconcile',
 } as const;

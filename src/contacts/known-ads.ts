@@ -7,6 +7,7 @@ import type { ClickIdentity } from '../domain/tracking';
 import { plainAccountId, plainObjectId } from '../domain/tracking';
 import type { KnownAd } from '../domain/attribution';
 import type { Models } from '../db/models';
+import { findByIds } from '../db/by-ids';
 import type { AdDoc } from '../db/models/ad';
 import type { AdAccountRecord } from '../db/models/ad-account';
 import type { Network } from '../networks/types';
@@ -55,6 +56,7 @@ export async function loadKnownAds(models: AdModels, identities: readonly ClickI
 /** The Ad collection key of an ad, as stored; falls back to "<network>:<plain id>". */
 export async function resolveAdKey(models: Pick<Models, 'Ad'>, network: Network, adId: string): Promise<string> {
   const candidates = [...new Set([adId, ...idForms(network, adId, 'sponsoredCreative')])].map((id) => `${network}:${id}`);
-  const ad = await models.Ad.findOne({ _id: { $in: candidates } }, { _id: 1 }).lean<{ _id: string }>();
-  return ad?._id ?? `${network}:${plainObjectId(adId)}`;
+  // By `_id` equality (findByIds): `$in` makes the embedded database scan every account's ads.
+  const found = new Set((await findByIds(models.Ad, candidates, { _id: 1 })).map((ad) => ad._id));
+  return candidates.find((id) => found.has(id)) ?? `${network}:${plainObjectId(adId)}`;
 }

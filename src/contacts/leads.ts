@@ -15,6 +15,7 @@ import { leadKeyOf, type LeadDoc } from '../db/models/lead';
 import type { NetworkLead } from '../networks/types';
 import { leadAdOriginOf, refreshContactAttribution, storedAttribution, type AttributionModels } from './attribution';
 import { bulkWriteInChunks, insertRows } from '../db/bulk';
+import { resolveNotifications } from '../leads/resolve';
 import { findByIds } from '../db/by-ids';
 import { lifecycleActivity, recordCrmActivities, type CrmActivityModels } from './crm-activity';
 import {
@@ -78,31 +79,39 @@ export async function storeLeads(
   const result: StoreLeadsResult = { received: leads.length, stored: 0, contactsCreated: 0, leadKeys: keys };
   if (keys.length === 0) return result;
 
-  const existingLeads: Pick<LeadDoc, '_id' | 'contactId'>[] = await findByIds(models.Lead, keys, { _id: 1, contactId: 1 });
+  // Every email is claimed first, as plain inserts. A lead is stored only after its email was
+  // claimed, so an email claimed now has no stored lead and no contact yet: only the leads of emails
+  // owned before (returning people, retries, reconciliations) and leads without an email are looked
+  // up, each by `_id`. A backfill of new people costs a few commands per page, not per lead.
+  const withContact = [...unique].map(([key, lead]) => ({ key, lead, contact: leadToContact(lead) }));
+  const emailOf = (item: { contact: ReturnType<typeof leadToContact> }) => item.contact.properties.email;
+  const claimed = await claimEmails(models, withContact.map(emailOf).filter((e): e is string => e !== undefined));
+  const isNew = (item: { contact: ReturnType<typeof leadToContact> }) => {
+    const email = emailOf(item);
+    return email !== undefined && claimed.has(email);
+  };
+  const existingLeads: Pick<LeadDoc, '_id' | 'contactId'>[] = await findByIds(models.Lead, withContact.filter((item) => !isNew(item)).map((item) => item.key), { _id: 1, contactId: 1 });
   const leadExists = new Set(existingLeads.map((lead) => lead._id));
   const complete = new Set(existingLeads.filter((lead) => lead.contactId).map((lead) => lead._id));
-  const todo = [...unique].filter(([key]) => !complete.has(key));
+  const todo = withContact.filter((item) => !complete.has(item.key));
   if (todo.length > 0) {
-    // Contacts by email (LEAD-2 / VIS rules): existing owners first, then one batch of claims.
-    const withContact = todo.map(([key, lead]) => ({ key, lead, contact: leadToContact(lead) }));
-    const emails = [...new Set(withContact.map((t) => t.contact.properties.email).filter((e): e is string => e !== undefined))];
-    const before = await emailOwners(models, emails);
-    await claimEmails(models, emails.filter((email) => !before.has(email)));
-    const owners = await emailOwners(models, emails);
+    // Contacts by email (LEAD-2 / VIS rules): the owners of emails claimed before, read by `_id`.
+    const owners = new Map([...claimed, ...(await emailOwners(models, todo.filter((item) => !isNew(item)).map(emailOf).filter((e): e is string => e !== undefined)))]);
     onProgress();
 
-    const pending: PendingLead[] = withContact.map(({ key, lead, contact }) => {
+    const pending: PendingLead[] = todo.map(({ key, lead, contact }) => {
       const email = contact.properties.email;
       const contactId = email === undefined ? contactIdForEmaillessLead(key) : owners.get(email);
       if (contactId === undefined) throw new Error('an email claim did not resolve to a contact');
-      const decision = identifyLeadContact({ lead, ...(email !== undefined && before.has(email) ? { contactByEmail: { id: contactId } } : {}) });
+      const decision = identifyLeadContact({ lead, ...(email !== undefined && !claimed.has(email) ? { contactByEmail: { id: contactId } } : {}) });
       return { key, lead, contact, contactId, decision };
     });
     const byContact = new Map<string, PendingLead[]>();
     for (const item of pending) byContact.set(item.contactId, [...(byContact.get(item.contactId) ?? []), item]);
     for (const list of byContact.values()) list.sort((a, b) => Date.parse(a.lead.createdTime) - Date.parse(b.lead.createdTime));
-    const contactIds = [...byContact.keys()];
-    const existingContacts: Pick<ContactDoc, '_id' | 'firstConversionAt' | 'lastSubmission' | 'fbLeadId'>[] = await findByIds(models.Contact, contactIds, {
+    // A contact id from a claim made now is new: only the others may exist already.
+    const freshIds = new Set(claimed.values());
+    const existingContacts: Pick<ContactDoc, '_id' | 'firstConversionAt' | 'lastSubmission' | 'fbLeadId'>[] = await findByIds(models.Contact, [...byContact.keys()].filter((id) => !freshIds.has(id)), {
       _id: 1,
       firstConversionAt: 1,
       lastSubmission: 1,
@@ -230,6 +239,17 @@ export async function storeLeads(
     for (const contactId of refresh) await refreshContactAttribution(models, contactId, now);
   }
 
-  await models.LeadNotification.updateMany({ _id: { $in: keys }, resolvedAt: null }, { $set: { resolvedAt: now } });
+  await resolveAnnounced(models, accountKey, keys, now);
   return result;
+}
+
+/**
+ * Webhook notifications of these leads are resolved. Read as the account's unresolved ones (an
+ * equality filter the embedded database serves from its index; `_id: { $in }` would scan every
+ * notification ever received). One whose account was unknown on arrival is never asked about.
+ */
+async function resolveAnnounced(models: Pick<Models, 'LeadNotification'>, accountKey: string, keys: readonly string[], now: Date): Promise<void> {
+  const wanted = new Set(keys);
+  const open = await models.LeadNotification.find({ accountKey, resolvedAt: null }, { _id: 1 }).lean<{ _id: string }[]>();
+  await resolveNotifications(models, open.filter((n) => wanted.has(n._id)).map((n) => n._id), now);
 }
