@@ -30,6 +30,8 @@ export type PageViewFields = Omit<PageViewDoc, 'sessionId' | 'contactId'>;
  */
 const VISITOR_TRUST_MS = 60_000;
 const VISITORS_CACHED = 20_000;
+/** Batches written at once: page views keep arriving while one waits for the database (P8). */
+const BATCHES_IN_FLIGHT = 4;
 
 interface Item {
   /** Not stored yet (a first beacon): the batch inserts it with its first session. */
@@ -58,7 +60,7 @@ export class PageViewStore {
     private readonly models: StoreModels,
     onRollupError: (error: unknown, pending: number) => void,
   ) {
-    this.writes = new GroupCommit((items) => this.writeBatch(items));
+    this.writes = new GroupCommit((items) => this.writeBatch(items), 200, BATCHES_IN_FLIGHT);
     this.rollup = new SessionRollup(models, onRollupError);
   }
 
