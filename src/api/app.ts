@@ -15,6 +15,7 @@ import { smokeRoutes } from './routes/smoke';
 import { conversionEventRoutes } from './routes/conversion-events';
 import { webhookRoutes } from './routes/webhooks';
 import { visitorRoutes } from './routes/visitors';
+import { PageViewStore } from '../visitors/page-view-store';
 import { trackingScriptRoutes } from './routes/tracking-script';
 import { formRoutes } from './routes/forms';
 import { contactRoutes } from './routes/contacts';
@@ -28,12 +29,28 @@ import { consoleRoutes } from '../admin/routes';
 
 const REQUEST_ID = /^[\w.-]{8,128}$/;
 
+const drains = new WeakMap<Express, () => Promise<void>>();
+
+/** Writes what the app holds in memory (the page views' session counters) before the process exits. */
+export function drainApp(app: Express): Promise<void> {
+  return drains.get(app)?.() ?? Promise.resolve();
+}
+
 export function createApp(ctx: ApiContext): Express {
   const app = express();
   app.disable('x-powered-by');
   // Forwarded headers only from the configured proxies (TRUST_PROXY); by default nobody's (issue 15 #14).
   app.set('trust proxy', ctx.config.TRUST_PROXY.length > 0 ? ctx.config.TRUST_PROXY : false);
   app.use(httpMetrics());
+  app.use(rejectNulInUrl);
+  // The public beacons (VIS-1) come before helmet and the access log: at thousands of page views a
+  // second those cost as much as the page view itself (P8), their metrics count them, errors are
+  // still logged, and their answers are small JSON that sets its own nosniff.
+  const pageViews = new PageViewStore(ctx.db.models, (error, pending) =>
+    ctx.logger.warn({ error: error instanceof Error ? error.name : 'unknown', pending }, 'page-view session counters not written yet; retrying'),
+  );
+  drains.set(app, () => pageViews.close());
+  app.use(visitorRoutes(ctx, pageViews));
   app.use(helmet());
   app.use(
     pinoHttp({
@@ -52,12 +69,10 @@ export function createApp(ctx: ApiContext): Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
-  app.use(rejectNulInUrl);
   // No global body parser: each route reads its body only after its own check of the caller (issue 15 #8).
   // Webhooks verify signatures over the raw body; the visitor-tracking endpoints parse their own small
   // (16 kB) JSON/text bodies and answer only configured site origins; /codec and /api authenticate first.
   app.use(webhookRoutes(ctx));
-  app.use(visitorRoutes(ctx));
   app.use(trackingScriptRoutes(ctx));
   app.use(healthRoutes(ctx));
   app.use(metricsRoutes(ctx));

@@ -6,7 +6,7 @@ import { createLogger } from '../logging';
 import { EncryptionCodec } from '../temporal/codec';
 import { createTemporalClient, temporalIsServing } from '../temporal/client';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
-import { createApp } from './app';
+import { createApp, drainApp } from './app';
 
 /** The API process: Express in front of Temporal and the database. */
 async function main(): Promise<void> {
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'api stopping');
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await drainApp(app);
     await relay.stop();
     await connection.close();
     await db.close();

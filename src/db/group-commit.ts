@@ -16,27 +16,46 @@ interface Pending<T, R> {
 
 export class GroupCommit<T, R = void> {
   private pending: Pending<T, R>[] = [];
-  private running: Promise<void> | null = null;
+  /** Counted as they start and end, in the same tick as their last look at `pending`. */
+  private writers = 0;
+  private readonly running = new Set<Promise<void>>();
 
+  /**
+   * `inFlight` batches are written at once: on a database whose round trip is long next to the time
+   * a request takes in Node (the embedded one on a busy box), one batch at a time leaves the
+   * requests waiting for it and the database idle between round trips. Callers that need an order
+   * between their items keep it themselves (a page view waits for its visitor's previous one).
+   */
   constructor(
     private readonly write: BatchWrite<T, R>,
     private readonly maxBatch = 200,
+    private readonly inFlight = 1,
   ) {}
 
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      this.running ??= this.drainPending();
+      if (this.writers < this.inFlight) this.startWriter();
     });
   }
 
   /** Resolves once everything handed in so far is written (shutdown). */
   async flush(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running.size > 0) await Promise.all(this.running);
+  }
+
+  private startWriter(): void {
+    this.writers += 1;
+    const writer = this.drainPending();
+    this.running.add(writer);
+    void writer.then(() => this.running.delete(writer));
   }
 
   private async drainPending(): Promise<void> {
+    // Started from add(): the item that started it is written in the next microtask's batch, with
+    // whatever else arrived in the same tick.
     try {
+      await Promise.resolve();
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, this.maxBatch);
         try {
@@ -51,7 +70,7 @@ export class GroupCommit<T, R = void> {
         }
       }
     } finally {
-      this.running = null;
+      this.writers -= 1;
     }
   }
 }

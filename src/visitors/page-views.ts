@@ -6,7 +6,6 @@
 import { createHash } from 'node:crypto';
 import { normalisePageUrl } from '../domain/visitors';
 import type { Models } from '../db/models';
-import type { VisitorDoc } from '../db/models/visitor';
 import { applyEmailClick, loadOrCreateVisitor } from './sessions';
 import type { PageViewStore } from './page-view-store';
 import { recipientFromUrl } from './email-link';
@@ -53,15 +52,11 @@ export async function recordPageView(deps: PageViewDeps, input: PageViewInput): 
   const id = `${input.visitorToken}:${pageViewId}`;
 
   return deps.store.forVisitor(input.visitorToken, async () => {
-    // A returning visitor is a read by _id; a first beacon's visitor is inserted with its batch.
-    let visitor = await deps.models.Visitor.findById(input.visitorToken).lean<VisitorDoc>();
+    let visitor = await deps.store.visitor(input.visitorToken);
     const recipient = recipientFromUrl(deps.emailLinkKeys, input.url);
     if (recipient !== null) visitor = await applyEmailClick(deps.models, visitor ?? (await loadOrCreateVisitor(deps.models, input.visitorToken, input.at)), recipient, input.at);
 
-    // A retried beacon: already stored, nothing to count again.
-    const existing = await deps.models.PageView.findById(id, { sessionId: 1, contactId: 1 }).lean<{ sessionId: string; contactId: string | null }>();
-    if (existing) return { pageViewId: id, sessionId: existing.sessionId, contactId: existing.contactId };
-
+    // A retried beacon is not looked up first: its insert in the batch is a duplicate, counted once.
     const stored = await deps.store.store(
       visitor,
       { at: input.at, rawUrl: input.url, url: page.url, referrer, pageView: true },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { deliverSoon, relayDepsOf } from '../../conversions/crm-relay';
 import { parseVisitorToken } from '../../domain/visitors';
 import { recordPageView, TrackingInputError } from '../../visitors/page-views';
-import { PageViewStore } from '../../visitors/page-view-store';
+import type { PageViewStore } from '../../visitors/page-view-store';
 import { TokenBucketLimiter } from '../../visitors/rate-limit';
 import { RefusedOriginLog } from '../../visitors/refused-origins';
 import { visitorOriginRefused } from '../../metrics/registry';
@@ -65,7 +65,7 @@ export const formIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
  * these routes parse their own small bodies (JSON or text/plain, which sendBeacon sends without a
  * CORS preflight). Browsers may call them only from CORS_SITE_ORIGINS; rate-limited per visitor and IP.
  */
-export function visitorRoutes(ctx: ApiContext): Router {
+export function visitorRoutes(ctx: ApiContext, pageViewStore: PageViewStore): Router {
   const router = Router();
   const allowed = new Set(ctx.config.CORS_SITE_ORIGINS.map((origin) => origin.replace(/\/+$/, '').toLowerCase()));
   const perVisitor = new TokenBucketLimiter({ ratePerMinute: ctx.config.TRACKING_RATE_PER_MINUTE, burst: ctx.config.TRACKING_RATE_BURST });
@@ -73,10 +73,10 @@ export function visitorRoutes(ctx: ApiContext): Router {
   const perIp = new TokenBucketLimiter({ ratePerMinute: ctx.config.TRACKING_RATE_PER_MINUTE * 5, burst: ctx.config.TRACKING_RATE_BURST * 5 });
   const emailLinkKeys = ctx.config.ENCRYPTION_KEYS.map((key) => key.key);
   const refusedLog = new RefusedOriginLog({ intervalMs: 10 * 60_000, maxOrigins: 100 });
-  const pageViewStore = new PageViewStore(ctx.db.models);
 
   const cors = (req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     const origin = req.get('origin');
     if (origin !== undefined) {
       res.setHeader('Vary', 'Origin');
@@ -149,7 +149,7 @@ export function visitorRoutes(ctx: ApiContext): Router {
     limit(input.visitorToken, req, res);
     let result;
     try {
-      result = await submitForm(ctx.db.models, {
+      const submit = () => submitForm(ctx.db.models, {
         formId,
         email: input.email,
         fields: input.fields,
@@ -162,6 +162,9 @@ export function visitorRoutes(ctx: ApiContext): Router {
         ip: req.ip ?? null,
         at: new Date(),
       });
+      const token = input.visitorToken;
+      // The submission may open a session or identify the browser: after it, page views read the visitor anew.
+      result = token === undefined ? await submit() : await pageViewStore.forVisitor(token, () => submit().finally(() => pageViewStore.forget(token)));
     } catch (error) {
       if (error instanceof FormNotFoundError) throw new ApiError(404, 'form_not_found', 'No form with that id.');
       throw inputError(error);

@@ -23,8 +23,6 @@ export interface VisitorDoc {
   firstSeenAt: Date;
   lastSeenAt: Date;
   pageViews: number;
-  /** The page view whose batched write last counted here: tells a batch which of its guarded writes went through. */
-  lastPageViewId?: string | null;
 }
 
 const schema = new Schema<VisitorDoc>(
@@ -36,7 +34,6 @@ const schema = new Schema<VisitorDoc>(
     firstSeenAt: { type: Date, required: true },
     lastSeenAt: { type: Date, required: true },
     pageViews: { type: Number, default: 0 },
-    lastPageViewId: { type: String, default: null },
   },
   { versionKey: false, minimize: false },
 );
