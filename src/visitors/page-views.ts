@@ -54,7 +54,11 @@ export async function recordPageView(deps: PageViewDeps, input: PageViewInput): 
   return deps.store.forVisitor(input.visitorToken, async () => {
     let visitor = await deps.store.visitor(input.visitorToken);
     const recipient = recipientFromUrl(deps.emailLinkKeys, input.url);
-    if (recipient !== null) visitor = await applyEmailClick(deps.models, visitor ?? (await loadOrCreateVisitor(deps.models, input.visitorToken, input.at)), recipient, input.at);
+    if (recipient !== null) {
+      // Identified now: should this page view's write fail, the next one reads the visitor anew.
+      deps.store.forget(input.visitorToken);
+      visitor = await applyEmailClick(deps.models, visitor ?? (await loadOrCreateVisitor(deps.models, input.visitorToken, input.at)), recipient, input.at);
+    }
 
     // A retried beacon is not looked up first: its insert in the batch is a duplicate, counted once.
     const stored = await deps.store.store(
