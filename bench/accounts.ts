@@ -87,6 +87,22 @@ export async function waitForFirstSweeps(stack: BenchStack, accountKeys: readonl
   );
 }
 
+/**
+ * Until no account record was written for two sweep intervals: the first sweeps' tagging changes
+ * the ads, the watcher sees those changes once and the woken sweeps find nothing more to do.
+ */
+export async function waitUntilIdle(stack: BenchStack, accountKeys: readonly string[], intervalSeconds: number): Promise<void> {
+  await until(
+    'the accounts idle',
+    async () => {
+      const [latest] = await stack.db.models.AdAccount.find({ _id: { $in: accountKeys } }, { updatedAt: 1 }).sort({ updatedAt: -1 }).limit(1).lean();
+      return latest !== undefined && Date.now() - latest.updatedAt.getTime() > 2 * intervalSeconds * 1000;
+    },
+    600_000 + accountKeys.length * 1_000,
+    1_000,
+  );
+}
+
 /** Ends every running workflow of the benchmark, so the next scenario measures only its own accounts. */
 export async function stopAllWorkflows(stack: BenchStack): Promise<void> {
   for await (const wf of stack.temporal.workflow.list({ query: `ExecutionStatus="Running" AND TaskQueue="${stack.taskQueue}"` })) {

@@ -9,7 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { loadConfig } from '../../src/config';
 import { accountWorkflowId } from '../../workflows/account-definitions';
 import { adsWatcherWorkflowId } from '../../workflows/ads-watcher-definitions';
-import { connectFacebookAccounts, stopAllWorkflows, until, waitForFirstSweeps } from '../accounts';
+import { connectFacebookAccounts, stopAllWorkflows, waitForFirstSweeps, waitUntilIdle } from '../accounts';
 import { countWork, perInterval } from '../counts';
 import { cpuShare, sample } from '../cpu';
 import type { BenchStack } from '../harness';
@@ -28,7 +28,7 @@ export const p7: Scenario = {
     await waitForFirstSweeps(stack, accountKeys, 120_000 + accounts * 5_000);
     const firstSweepsSeconds = (Date.now() - sweepsStarted) / 1000;
     const interval = loadConfig(stack.env).SWEEP_INTERVAL_SECONDS;
-    await settled(stack, accountKeys, interval);
+    await waitUntilIdle(stack, accountKeys, interval);
 
     // The measured window IS the scenario (idle cost over time), not synchronisation.
     const seconds = quick ? 10 : 120;
@@ -73,19 +73,3 @@ export const p7: Scenario = {
     ];
   },
 };
-
-/**
- * Until no account record was written for two sweep intervals: the first sweeps' tagging changes
- * the ads, the watcher sees those changes once and the woken sweeps find nothing more to do.
- */
-async function settled(stack: BenchStack, accountKeys: readonly string[], intervalSeconds: number): Promise<void> {
-  await until(
-    'the accounts idle',
-    async () => {
-      const [latest] = await stack.db.models.AdAccount.find({ _id: { $in: accountKeys } }, { updatedAt: 1 }).sort({ updatedAt: -1 }).limit(1).lean();
-      return latest !== undefined && Date.now() - latest.updatedAt.getTime() > 2 * intervalSeconds * 1000;
-    },
-    600_000,
-    1_000,
-  );
-}
