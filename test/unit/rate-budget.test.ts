@@ -99,7 +99,12 @@ describe('issue12 rate budget (pure parts and the shared bucket over a store)', 
     const headers = (h: Record<string, string>) => (name: string) => h[name];
     const none = headers({});
     expect(facebookSignals({ header: headers({ 'x-app-usage': '{"call_count":80,"total_cputime":10,"total_time":10}' }), windowMs: WINDOW_MS })).toEqual([
-      { scope: 'app', waitMs: WINDOW_MS / SLICES_PER_WINDOW },
+      { scope: 'app', waitMs: Math.round((WINDOW_MS / SLICES_PER_WINDOW) * 0.2) },
+    ]);
+    // The pause grows with the usage: none at the threshold, a whole quarter window just short of the limit.
+    expect(facebookSignals({ header: headers({ 'x-app-usage': '{"call_count":75}' }), windowMs: WINDOW_MS })).toEqual([]);
+    expect(facebookSignals({ header: headers({ 'x-app-usage': '{"call_count":99}' }), windowMs: WINDOW_MS })).toEqual([
+      { scope: 'app', waitMs: Math.round((WINDOW_MS / SLICES_PER_WINDOW) * 0.96) },
     ]);
     expect(facebookSignals({ header: headers({ 'x-app-usage': '{"call_count":40}' }), windowMs: WINDOW_MS })).toEqual([]);
     const code4 = new NetworkError('facebook', { kind: 'rate_limited', code: '4', message: 'app limit' });
