@@ -49,7 +49,9 @@ export function createSweepActivities(deps: TrackingDeps) {
       const progress: Progress = resumed ?? { ...(input.cursor ? { resumeAt: input.cursor } : {}), pages: 0, seen: 0, writes: 0 };
       const { firstSweep, cursor: _from, ...pageInput } = input;
       let cursor = progress.resumeAt;
-      do {
+      // An attempt that stored the last page and failed before the bookkeeping has nothing left to page.
+      const paged = resumed !== undefined && resumed.pages > 0 && resumed.resumeAt === undefined;
+      while (!paged) {
         const page = await sweepPage(deps, { ...pageInput, ...(cursor ? { cursor } : {}) }, (step) => heartbeat({ ...progress, ...step }));
         cursor = page.nextCursor;
         progress.pages += 1;
@@ -58,7 +60,8 @@ export function createSweepActivities(deps: TrackingDeps) {
         if (cursor) progress.resumeAt = cursor;
         else delete progress.resumeAt;
         heartbeat(progress);
-      } while (cursor && Date.now() - startedAt < SWEEP_CALL_BUDGET_MS);
+        if (!cursor || Date.now() - startedAt >= SWEEP_CALL_BUDGET_MS) break;
+      }
       const counted = { pages: progress.pages, seen: progress.seen, writes: progress.writes };
       if (cursor) return { nextCursor: cursor, ...counted };
       const at = new Date().toISOString();
