@@ -1,7 +1,7 @@
 import { isNetworkError } from '../errors';
 import type { Network } from '../types';
 import type { RateBudget } from './rate-budget';
-import { currentAccount } from './scope';
+import { currentAccount, inAccountScope } from './scope';
 import type { BudgetSignal } from './policy';
 import type { HeaderLookup, NetworkAnswer } from './signals';
 
@@ -26,6 +26,19 @@ export class NetworkBudget {
   async after(header: HeaderLookup, error?: unknown): Promise<void> {
     const signals = this.interpret({ header, windowMs: this.budget.windowMs, ...(isNetworkError(error) ? { error } : {}) });
     if (signals.length > 0) await this.budget.observe(this.network, { appKey: this.appKey, accountKey: (id) => this.accountKey(id ?? currentAccount()) }, signals);
+  }
+
+  /** How long an account's own calls must still wait (an announced block this worker knows of); 0 = go. */
+  accountBlockedFor(accountId: string): number {
+    return this.budget.blockedFor(this.accountKey(accountId)!);
+  }
+
+  /**
+   * One operation of a batch answered for an account: its refusal blocks that account, as a whole
+   * request's would. The batch's own answer only speaks for the app.
+   */
+  async afterOperation(accountId: string, error: unknown): Promise<void> {
+    await inAccountScope(accountId, () => this.after(() => undefined, error));
   }
 
   /** Facebook's BUC header names accounts without the `act_` prefix its paths use. */

@@ -87,6 +87,11 @@ export class RateBudget {
     }
   }
 
+  /** How long this worker knows `key` (an app or an account) must still wait; 0 when it may go. */
+  blockedFor(key: string): number {
+    return Math.max(0, (this.blocks.get(key) ?? 0) - this.now());
+  }
+
   private async waitFor(request: BudgetRequest): Promise<number> {
     const now = this.now();
     const perWindow = this.options.appCallsPerWindow[request.network] ?? 0;

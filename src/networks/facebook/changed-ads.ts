@@ -1,3 +1,4 @@
+import type { NetworkBudget } from '../budget';
 import { NetworkError } from '../errors';
 import type { AdRecord, Page } from '../types';
 import { AD_FIELDS, DELIVERABLE_STATUSES, actAccountId, toAdRecord, type GraphAd } from './ad-mapping';
@@ -25,29 +26,42 @@ export type ChangedAdsByAccount = Map<string, Page<AdRecord> | NetworkError>;
  *
  * Engagements (insights) are left out: the watcher only needs to know whether something changed;
  * the account's sweep reads them. A request-level failure is thrown; an operation's failure is that
- * account's answer, so one broken account does not hide the others' changes.
+ * account's answer, so one broken account does not hide the others' changes. With a rate budget, an
+ * account under an announced wait is not asked (its answer is that wait), and an operation refused
+ * for throttling blocks its account: the batch must not ask into a block at every interval.
  */
 export async function listChangedAdsBatch(
   transport: GraphTransport,
   accessToken: string,
   accountIds: readonly string[],
   options: { updatedSince: string; pageSize: number },
+  budget?: NetworkBudget,
 ): Promise<ChangedAdsByAccount> {
   if (accountIds.length > BATCH_MAX_OPERATIONS) {
     throw new NetworkError('facebook', { kind: 'invalid', code: 'batch_too_large', message: `at most ${BATCH_MAX_OPERATIONS} accounts per batch (got ${accountIds.length})` });
   }
   const out: ChangedAdsByAccount = new Map();
-  if (accountIds.length === 0) return out;
+  const asked: string[] = [];
+  for (const accountId of accountIds) {
+    const waitMs = budget?.accountBlockedFor(accountId) ?? 0;
+    if (waitMs > 0) out.set(accountId, new NetworkError('facebook', { kind: 'rate_limited', code: 'rate_budget', message: `throttled; retry in ${Math.ceil(waitMs / 1000)} s`, retryAfterMs: waitMs }));
+    else asked.push(accountId);
+  }
+  if (asked.length === 0) return out;
   const query = new URLSearchParams({
     fields: AD_FIELDS,
     effective_status: JSON.stringify(DELIVERABLE_STATUSES),
     limit: String(options.pageSize),
     updated_since: String(Math.floor(Date.parse(options.updatedSince) / 1000)),
   }).toString();
-  const acts = accountIds.map(actAccountId);
+  const acts = asked.map(actAccountId);
   const operations = acts.map((act) => ({ method: 'GET', relative_url: `${act}/ads?${query}` }));
   const items = await transport.post<BatchItem[]>('', accessToken, { batch: operations, include_headers: false });
-  acts.forEach((act, i) => out.set(accountIds[i]!, answerOf(act, items[i])));
+  for (const [i, act] of acts.entries()) {
+    const answer = answerOf(act, items[i]);
+    if (answer instanceof NetworkError && answer.kind === 'rate_limited') await budget?.afterOperation(asked[i]!, answer);
+    out.set(asked[i]!, answer);
+  }
   return out;
 }
 

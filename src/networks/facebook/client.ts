@@ -178,7 +178,7 @@ export class FacebookClient implements AdNetworkClient {
 
   /** The ads watcher's check of up to 50 accounts in one batch request (changed-ads.ts). */
   async listChangedAds(accessToken: string, accountIds: readonly string[], options: { updatedSince: string; pageSize: number }): Promise<ChangedAdsByAccount> {
-    return listChangedAdsBatch(this.graph, accessToken, accountIds, options);
+    return listChangedAdsBatch(this.graph, accessToken, accountIds, options, this.options.budget);
   }
 
   async applyTracking(accessToken: string, accountId: string, writes: TrackingWrite[]): Promise<WriteResult[]> {
