@@ -43,14 +43,16 @@ export function createApp(ctx: ApiContext): Express {
   app.set('trust proxy', ctx.config.TRUST_PROXY.length > 0 ? ctx.config.TRUST_PROXY : false);
   app.use(httpMetrics());
   app.use(rejectNulInUrl);
-  // The public beacons (VIS-1) come before helmet and the access log: at thousands of page views a
-  // second those cost as much as the page view itself (P8), their metrics count them, errors are
-  // still logged, and their answers are small JSON that sets its own nosniff.
+  // The page-view beacon (VIS-1) comes before helmet and the access log: at thousands of page views a
+  // second those cost as much as the page view itself (P8); its metrics count it, errors are still
+  // logged, and its answer is small JSON that sets its own nosniff. Form submissions are few and worth
+  // an access-log line: they take the same router after the log (one router, one set of rate limits).
   const pageViews = new PageViewStore(ctx.db.models, (error, pending) =>
     ctx.logger.warn({ error: error instanceof Error ? error.name : 'unknown', pending }, 'page-view session counters not written yet; retrying'),
   );
   drains.set(app, () => pageViews.close());
-  app.use(visitorRoutes(ctx, pageViews));
+  const visitors = visitorRoutes(ctx, pageViews);
+  app.use((req, res, next) => (req.path === '/t/pageview' ? visitors(req, res, next) : next()));
   app.use(helmet());
   app.use(
     pinoHttp({
@@ -73,6 +75,7 @@ export function createApp(ctx: ApiContext): Express {
   // Webhooks verify signatures over the raw body; the visitor-tracking endpoints parse their own small
   // (16 kB) JSON/text bodies and answer only configured site origins; /codec and /api authenticate first.
   app.use(webhookRoutes(ctx));
+  app.use(visitors);
   app.use(trackingScriptRoutes(ctx));
   app.use(healthRoutes(ctx));
   app.use(metricsRoutes(ctx));

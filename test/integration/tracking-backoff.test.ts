@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useSandboxes } from '../support/sandboxes';
 import { eventually, useStack } from '../support/stack';
-import { connectAccount, connectNetwork, sandboxRequests, sweepNow, waitForSweeps } from '../support/tracking-helpers';
+import { connectAccount, connectNetwork, facebookWriteBatches, sweepNow, waitForSweeps } from '../support/tracking-helpers';
 
 /**
  * Issue 15 item 3 (TRK-11): a write the network refused is retried at the time its backoff announced,
@@ -25,7 +25,7 @@ describe('TRK-11 backoff', () => {
         return docs.length > 0 ? docs : undefined;
       }, { what: 'refused writes' });
       for (const doc of refused) expect(doc.attempts).toBe(1);
-      const writesAfterFirst = await sandboxRequests(sandboxes, 'facebook', { endpoint: 'POST /batch', since: first.lastSweepAt! });
+      const writesAfterFirst = await facebookWriteBatches(sandboxes, first.lastSweepAt!);
 
       // Incremental sweeps every second, and two forced full sweeps, list the ads again.
       await waitForSweeps(stack, account.id, first.sweeps + 3);
@@ -33,7 +33,7 @@ describe('TRK-11 backoff', () => {
       const last = await sweepNow(stack, account.id, { full: true });
       expect(last.sweeps).toBeGreaterThanOrEqual(first.sweeps + 5);
 
-      expect(await sandboxRequests(sandboxes, 'facebook', { endpoint: 'POST /batch', since: first.lastSweepAt! })).toHaveLength(writesAfterFirst.length);
+      expect(await facebookWriteBatches(sandboxes, first.lastSweepAt!)).toHaveLength(writesAfterFirst.length);
       const after = new Map((await stack.db.models.Ad.find({ _id: { $in: refused.map((d) => d._id) } }).lean()).map((d) => [d._id, d]));
       for (const doc of refused) {
         expect(after.get(doc._id)).toMatchObject({ trackingStatus: 'error', attempts: 1, nextRetryAt: doc.nextRetryAt, reason: { code: 'NETWORK_REJECTED' } });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useSandboxes } from '../support/sandboxes';
 import { useStack } from '../support/stack';
-import { clickAd, connectAccount, connectNetwork, getAd, listAds, sandboxRequests, waitForSweeps } from '../support/tracking-helpers';
+import { clickAd, connectAccount, connectNetwork, getAd, listAds, facebookWriteBatches, waitForSweeps } from '../support/tracking-helpers';
 
 /**
  * Issue 15 item 15 (TRK-12 across crashes): a worker that stops after the network accepted a page's
@@ -58,7 +58,7 @@ describe('TRK-12 audit across a crash between the network write and storing it',
     }
     expect(written.every((ad) => ad.appliedParams.hsa_ad === ad.adId)).toBe(true);
     // One batch carried every write; the retried attempt found the ads tagged and wrote nothing.
-    expect(await sandboxRequests(sandboxes, 'facebook', { endpoint: 'POST /batch', since })).toHaveLength(1);
+    expect(await facebookWriteBatches(sandboxes, since)).toHaveLength(1);
     expect(await stack.db.models.AdWriteJournal.countDocuments({ accountKey: account.id })).toBe(0);
   });
 });

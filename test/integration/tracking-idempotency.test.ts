@@ -2,7 +2,7 @@ import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startWorker, useStack } from '../support/stack';
 import { useSandboxes } from '../support/sandboxes';
-import { connectAccount, connectNetwork, expectNoDuplicateKeys, getAccount, keyCounts, listAds, sandboxRequests, waitForSweeps } from '../support/tracking-helpers';
+import { connectAccount, connectNetwork, expectNoDuplicateKeys, getAccount, keyCounts, listAds, facebookWriteBatches, sandboxRequests, waitForSweeps } from '../support/tracking-helpers';
 
 /**
  * Issue 4 acceptance 2: connecting twice, a worker killed mid-sweep and restarted, and a sandbox with
@@ -87,7 +87,7 @@ describe('Idempotent onboarding and tagging', () => {
     const startedAt = new Date().toISOString();
     await connectAccount(stack, connectionId, accountId);
     // Mid-sweep: the first page's writes went out, the listing has more pages to go.
-    await eventually(async () => (await sandboxRequests(sandboxes, 'facebook', { endpoint: 'POST /batch', since: startedAt })).length > 0, { what: 'the first writes' });
+    await eventually(async () => (await facebookWriteBatches(sandboxes, startedAt)).length > 0, { what: 'the first writes' });
     const listCalls = (await sandboxRequests(sandboxes, 'facebook', { endpoint: 'GET /act_{id}/ads', since: startedAt })).filter((r) => r.path.includes(accountId));
     expect((await getAccount(stack, key)).live?.sweeps ?? 0).toBe(0);
     expect(listCalls.length).toBeLessThan(2);

@@ -182,10 +182,19 @@ export function templateQuery(template: string): string {
 }
 
 /** Sandbox request log, optionally for one endpoint label and after a time. */
-export async function sandboxRequests(sandboxes: TestSandboxes, network: Network, filter: { endpoint?: string; since?: string } = {}): Promise<{ at: string; method: string; path: string; endpoint: string; status: number; batchSize?: number }[]> {
+export async function sandboxRequests(
+  sandboxes: TestSandboxes,
+  network: Network,
+  filter: { endpoint?: string; since?: string } = {},
+): Promise<{ at: string; method: string; path: string; endpoint: string; status: number; batchSize?: number; batchWrites?: number }[]> {
   const query = new URLSearchParams({ ...(filter.endpoint ? { endpoint: filter.endpoint } : {}), ...(filter.since ? { since: filter.since } : {}) });
   const res = await sandboxes.control(network).get(`/_sandbox/requests?${query.toString()}`);
   return res.requests;
+}
+
+/** Facebook's write requests: Graph batches that carry writes (the ads watcher's batches only read). */
+export async function facebookWriteBatches(sandboxes: TestSandboxes, since: string): ReturnType<typeof sandboxRequests> {
+  return (await sandboxRequests(sandboxes, 'facebook', { endpoint: 'POST /batch', since })).filter((r) => (r.batchWrites ?? 0) > 0);
 }
 
 /** Every token the network's sandbox has issued (read in-process), to prove none is stored in clear. */

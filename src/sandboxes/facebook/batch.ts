@@ -48,7 +48,8 @@ export function runBatch(router: GraphRouter, tokens: TokenService, call: GraphC
     if (token) tokens.authenticate(token, call.params.appsecret_proof);
     const includeHeaders = call.params.include_headers !== 'false' && call.params.include_headers !== false;
     const items = runOperations(router, call, operations, includeHeaders, itemFails);
-    return { status: 200, body: items, headers: {}, batchSize };
+    const batchWrites = operations.filter((op) => typeof op.method === 'string' && op.method.toUpperCase() !== 'GET').length;
+    return { status: 200, body: items, headers: {}, batchSize, batchWrites };
   } catch (error) {
     if (!(error instanceof GraphError)) throw error;
     return {

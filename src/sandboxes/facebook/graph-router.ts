@@ -26,6 +26,8 @@ export interface GraphReply {
   fault?: 'expired_token' | 'rate_limit' | 'transient';
   /** Events or operations the call carried, for the request log. */
   batchSize?: number;
+  /** Of a batch's operations, those that write. */
+  batchWrites?: number;
 }
 
 export interface GraphRoute {

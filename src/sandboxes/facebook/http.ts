@@ -34,6 +34,7 @@ function toGraphCall(req: Request): GraphCall {
 function send(res: Response, reply: GraphReply): void {
   const locals = res.locals as SandboxLocals;
   if (reply.batchSize !== undefined) locals.batchSize = reply.batchSize;
+  if (reply.batchWrites !== undefined) locals.batchWrites = reply.batchWrites;
   if (reply.fault) locals.fault = reply.fault;
   res.status(reply.status).set(reply.headers).json(reply.body);
 }

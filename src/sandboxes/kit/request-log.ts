@@ -7,6 +7,8 @@ export interface LoggedRequest {
   status: number;
   /** Number of operations/events/rows the request carried, for batch endpoints. */
   batchSize?: number;
+  /** Of those, the ones that write (a Graph batch also carries reads, e.g. the ads watcher's listings). */
+  batchWrites?: number;
   fault?: string;
 }
 

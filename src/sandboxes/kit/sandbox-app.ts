@@ -26,6 +26,8 @@ export interface SandboxOptions {
 export interface SandboxLocals {
   /** Number of operations carried by a batch request; set by the handler, logged by the kit. */
   batchSize?: number;
+  /** Of those, the operations that write (non-GET operations of a Graph batch). */
+  batchWrites?: number;
   fault?: FaultKind | 'expired_token';
   /** Bytes of the raw body, for signature checks. */
   rawBody?: Buffer;
@@ -70,6 +72,7 @@ export function createSandbox(options: SandboxOptions): Sandbox & { finish(): vo
         endpoint: options.endpointOf(req),
         status: res.statusCode,
         ...(locals.batchSize !== undefined ? { batchSize: locals.batchSize } : {}),
+        ...(locals.batchWrites !== undefined ? { batchWrites: locals.batchWrites } : {}),
         ...(locals.fault ? { fault: locals.fault } : {}),
       });
     });
