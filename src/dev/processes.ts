@@ -104,15 +104,24 @@ export function supervise(
   };
 }
 
+/** Ports this process handed out: a port is free again once its probe closes, so two calls could get the same one. */
+const handedOut = new Set<number>();
+
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = net.createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const { port: probed } = server.address() as net.AddressInfo;
+        server.close(() => resolve(probed));
+      });
     });
-  });
+    // Seen once in CI: the fault stack's sandboxes and Temporal's metrics endpoint were given one port.
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
 }
 
 export async function portIsOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
