@@ -1,14 +1,13 @@
-import path from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
 import type { AdNetworkClient } from '../../src/networks/types';
 import { createActivityDeps } from '../../src/temporal/activity-deps';
 import { createDataConverter } from '../../src/temporal/data-converter';
-import { workflowBundleOptions } from '../../src/temporal/worker';
 import { leadSyncStateQuery, leadSyncWorkflowId } from '../../workflows/lead-sync-definitions';
 import { Patches } from '../../workflows/patches';
 import { useSandboxes } from '../support/sandboxes';
+import { patchIdOf, releasedBundle, useUpgradedWorker } from '../support/upgrade';
 import { FIXTURE_KEYS_ENV, recordFixtureIfAsked } from '../support/replay';
 import { eventually, startWorker, useStack, workflowBundle } from '../support/stack';
 import { seedAndConnect, waitForSweeps } from '../support/tracking-helpers';
@@ -20,28 +19,13 @@ import { seedAndConnect, waitForSweeps } from '../support/tracking-helpers';
  * every lead — with no workflow task failure; today's code replays the mixed history, the released
  * code cannot.
  */
-const RELEASED_WORKFLOWS = path.join(__dirname, '..', 'fixtures', 'workflow-versions', 'before-first-full-poll-reconcile', 'index.ts');
 const EventType = temporal.api.enums.v1.EventType;
-const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
-const releasedBundle = () => bundleWorkflowCode({ ...workflowBundleOptions(), workflowsPath: RELEASED_WORKFLOWS, logger: quiet });
-
-function patchIdOf(event: temporal.api.history.v1.IHistoryEvent): string | undefined {
-  const data = event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
-  return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id : undefined;
-}
-
 describe('lead-sync workflow upgrade (issue 12)', () => {
   const sandboxes = useSandboxes();
   const stack = useStack({
     env: () => ({ ...sandboxes.running.env, SWEEP_INTERVAL_SECONDS: '3600', LEAD_POLL_INTERVAL_SECONDS: '3600', LEAD_RECONCILE_INTERVAL_SECONDS: '3600', ENCRYPTION_KEYS: FIXTURE_KEYS_ENV }),
   });
-  let upgraded: { worker: Worker; run: Promise<void> } | undefined;
-  afterAll(async () => {
-    if (!upgraded) return;
-    upgraded.worker.shutdown();
-    await upgraded.run;
-    (stack as { worker: unknown }).worker = undefined;
-  });
+  const upgraded = useUpgradedWorker(stack);
 
   it('OPS-3 a lead sync started on the released code and upgraded before its first poll skips the re-read at that poll; the history replays on today’s code only', async () => {
     stack.worker.shutdown();
@@ -53,7 +37,7 @@ describe('lead-sync workflow upgrade (issue 12)', () => {
     const facebook: AdNetworkClient = Object.create(deps.clients.facebook, {
       listLeadForms: { value: async (...args: Parameters<AdNetworkClient['listLeadForms']>) => (await gate, deps.clients.facebook.listLeadForms(...args)) },
     });
-    const released = await startWorker(stack, { ...deps, clients: { ...deps.clients, facebook } }, await releasedBundle());
+    const released = await startWorker(stack, { ...deps, clients: { ...deps.clients, facebook } }, await releasedBundle('before-first-full-poll-reconcile'));
     const releasedRun = released.run();
 
     const { seeded, account } = await seedAndConnect(stack, sandboxes, 'facebook', { seed: 5701, accounts: 1, adsPerAccount: 6 });
@@ -72,7 +56,7 @@ describe('lead-sync workflow upgrade (issue 12)', () => {
     open();
     await releasedRun;
     const worker = await startWorker(stack, deps);
-    upgraded = { worker, run: worker.run() };
+    upgraded.start(worker);
 
     const live = await eventually(async () => {
       const state = await handle.query(leadSyncStateQuery);
@@ -91,6 +75,6 @@ describe('lead-sync workflow upgrade (issue 12)', () => {
     const dataConverter = await createDataConverter(stack.config.ENCRYPTION_KEYS);
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter }, history, handle.workflowId);
     recordFixtureIfAsked('lead-sync', 'upgraded-before-first-poll-full-poll-counts-as-reconcile', handle.workflowId, history);
-    await expect(Worker.runReplayHistory({ workflowBundle: await releasedBundle(), dataConverter }, history, handle.workflowId)).rejects.toThrow();
+    await expect(Worker.runReplayHistory({ workflowBundle: await releasedBundle('before-first-full-poll-reconcile'), dataConverter }, history, handle.workflowId)).rejects.toThrow();
   }, 300_000);
 });

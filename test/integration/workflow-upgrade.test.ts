@@ -1,14 +1,13 @@
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
 import { createActivityDeps } from '../../src/temporal/activity-deps';
 import { createDataConverter } from '../../src/temporal/data-converter';
-import { workflowBundleOptions } from '../../src/temporal/worker';
 import { leadSyncStateQuery, leadSyncWorkflowId } from '../../workflows/lead-sync-definitions';
 import { Patches } from '../../workflows/patches';
 import { useSandboxes } from '../support/sandboxes';
+import { patchIdOf, releasedBundle, useUpgradedWorker } from '../support/upgrade';
 import { FIXTURE_KEYS_ENV, recordFixtureIfAsked, replay } from '../support/replay';
 import { eventually, startWorker, useStack, workflowBundle } from '../support/stack';
 import { connectAccount, connectNetwork, externalIdFor, getAccount, getAd, waitForSweeps } from '../support/tracking-helpers';
@@ -20,17 +19,7 @@ import { connectAccount, connectNetwork, externalIdFor, getAccount, getAd, waitF
  * decisions and every new run take the new path (the account owns its lead sync). And ACC-6 with that
  * ownership: disconnecting stops every process of the account.
  */
-const RELEASED_WORKFLOWS = path.join(__dirname, '..', 'fixtures', 'workflow-versions', 'before-lead-sync-ownership', 'index.ts');
 const EventType = temporal.api.enums.v1.EventType;
-const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
-
-const releasedBundle = () => bundleWorkflowCode({ ...workflowBundleOptions(), workflowsPath: RELEASED_WORKFLOWS, logger: quiet });
-
-/** The id a `patched()` marker records (core writes it as JSON, outside the payload codec). */
-function patchIdOf(event: temporal.api.history.v1.IHistoryEvent): string | undefined {
-  const data = event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
-  return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id : undefined;
-}
 
 async function running(client: Client, externalId: string): Promise<string[]> {
   const ids: string[] = [];
@@ -45,21 +34,14 @@ describe('workflow upgrade in flight', () => {
     // Accounts rest between sweeps (issue 12): their network's ads watcher wakes them.
     env: () => ({ ...sandboxes.running.env, SWEEP_INTERVAL_SECONDS: '2', IDLE_SWEEP_INTERVAL_SECONDS: '3600', LEAD_POLL_INTERVAL_SECONDS: '2', LEAD_RECONCILE_INTERVAL_SECONDS: '3600', ENCRYPTION_KEYS: FIXTURE_KEYS_ENV }),
   });
-  let upgraded: { worker: Worker; run: Promise<void> } | undefined;
-  afterAll(async () => {
-    if (!upgraded) return;
-    upgraded.worker.shutdown();
-    await upgraded.run;
-    // useStack shuts down "its" worker; that one was stopped for the released worker.
-    (stack as { worker: unknown }).worker = undefined;
-  });
+  const upgraded = useUpgradedWorker(stack);
 
   it('OPS-3 a run started on the released code continues on today’s code without nondeterminism; it and new runs take the patched path', async () => {
     // The released code runs the account: the stack's worker (today's code) steps aside for it.
     stack.worker.shutdown();
     await eventually(async () => stack.worker.getState() === 'STOPPED', { timeoutMs: 20_000, what: 'the stack worker stopped' });
     const deps = createActivityDeps(stack.config, stack.db);
-    const released = await startWorker(stack, deps, await releasedBundle());
+    const released = await startWorker(stack, deps, await releasedBundle('before-lead-sync-ownership'));
     const releasedRun = released.run();
     const seeded = await sandboxes.seed('facebook', { seed: 4081, accounts: 2, adsPerAccount: 6 });
     const connection = await connectNetwork(stack, sandboxes, 'facebook', seeded.user.handle);
@@ -70,7 +52,7 @@ describe('workflow upgrade in flight', () => {
     released.shutdown();
     await releasedRun;
     const worker = await startWorker(stack, deps);
-    upgraded = { worker, run: worker.run() };
+    upgraded.start(worker);
     const sweepsAtUpgrade = (await getAccount(stack, old.id)).live!.sweeps;
     await waitForSweeps(stack, old.id, sweepsAtUpgrade + 1);
     // Issue 12: the released run knew no idle period; upgraded, it rests and its network's ads watcher
@@ -136,7 +118,7 @@ describe('workflow upgrade in flight', () => {
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter }, oldHistory, old.workflowId);
     recordFixtureIfAsked('account', 'upgraded-mid-run-sweeps-in-few-activities-woken-by-ads-watcher-starts-then-stops-lead-sync', old.workflowId, oldHistory);
     await expect(
-      Worker.runReplayHistory({ workflowBundle: await releasedBundle(), dataConverter }, oldHistory, old.workflowId),
+      Worker.runReplayHistory({ workflowBundle: await releasedBundle('before-lead-sync-ownership'), dataConverter }, oldHistory, old.workflowId),
     ).rejects.toThrow();
   });
 
