@@ -89,7 +89,9 @@ export async function startBenchStack(options: { env?: Record<string, string> } 
     ...options.env,
   };
   const node = (name: string, entry: string, extraEnv: NodeJS.ProcessEnv = {}) => {
-    const proc = supervise(name, process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, entry)], {
+    // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": profile the stack's Node processes (NODE_OPTIONS refuses --cpu-prof).
+    const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const proc = supervise(name, process.execPath, [...nodeArgs, '--import', 'tsx', path.join(PROJECT_ROOT, entry)], {
       env: { ...env, ...extraEnv },
       cwd: PROJECT_ROOT,
       logFile: path.join(dataDir, `${name}.log`),

@@ -30,6 +30,6 @@ const schema = new Schema<PageViewDoc>(
 );
 schema.index({ visitorToken: 1, contactId: 1 });
 schema.index({ contactId: 1, at: 1 });
-schema.index({ sessionId: 1, at: 1 });
+// No index by session: no reader looks page views up by session, and each index is a write per view (P8).
 
 export const registerPageView = (c: Connection) => c.model<PageViewDoc>('PageView', schema, 'page_views');
