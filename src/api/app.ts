@@ -41,8 +41,6 @@ export function createApp(ctx: ApiContext): Express {
   app.disable('x-powered-by');
   // Forwarded headers only from the configured proxies (TRUST_PROXY); by default nobody's (issue 15 #14).
   app.set('trust proxy', ctx.config.TRUST_PROXY.length > 0 ? ctx.config.TRUST_PROXY : false);
-  app.use(httpMetrics());
-  app.use(rejectNulInUrl);
   // The page-view beacon (VIS-1) comes before helmet and the access log: at thousands of page views a
   // second those cost as much as the page view itself (P8); its metrics count it, errors are still
   // logged, and its answer is small JSON that sets its own nosniff. Form submissions are few and worth
@@ -52,7 +50,11 @@ export function createApp(ctx: ApiContext): Express {
   );
   drains.set(app, () => pageViews.close());
   const visitors = visitorRoutes(ctx, pageViews);
-  app.use((req, res, next) => (req.path === '/t/pageview' ? visitors(req, res, next) : next()));
+  // Ahead of everything, its own metrics included: the common beacon costs little more than the bare route.
+  app.use(visitors.beacon);
+  app.use(httpMetrics());
+  app.use(rejectNulInUrl);
+  app.use((req, res, next) => (req.path === '/t/pageview' ? visitors.router(req, res, next) : next()));
   app.use(helmet());
   app.use(
     pinoHttp({
@@ -75,7 +77,7 @@ export function createApp(ctx: ApiContext): Express {
   // Webhooks verify signatures over the raw body; the visitor-tracking endpoints parse their own small
   // (16 kB) JSON/text bodies and answer only configured site origins; /codec and /api authenticate first.
   app.use(webhookRoutes(ctx));
-  app.use(visitors);
+  app.use(visitors.router);
   app.use(trackingScriptRoutes(ctx));
   app.use(healthRoutes(ctx));
   app.use(metricsRoutes(ctx));

@@ -21,7 +21,7 @@ export function httpMetrics(): RequestHandler {
   };
 }
 
-function countProductEvent(method: string, route: string, status: number): void {
+export function countProductEvent(method: string, route: string, status: number): void {
   if (method !== 'POST') return;
   const webhook = /^\/webhooks\/(facebook|google|linkedin)$/.exec(route);
   if (webhook) {

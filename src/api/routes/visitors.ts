@@ -1,4 +1,4 @@
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { deliverSoon, relayDepsOf } from '../../conversions/crm-relay';
 import { parseVisitorToken } from '../../domain/visitors';
@@ -11,6 +11,7 @@ import { FormNotFoundError, submitForm } from '../../visitors/submissions';
 import type { ApiContext } from '../context';
 import { checkJsonShape, parseJsonText } from '../body';
 import { ApiError, parseInput } from '../errors';
+import { pageViewBeacon, quickPageView } from './page-view-beacon';
 
 /** Beacons are small: a page view is a URL, a referrer and a title; a submission a handful of answers. */
 export const TRACKING_BODY_LIMIT_BYTES = 16 * 1024;
@@ -64,8 +65,9 @@ export const formIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
  * Public visitor tracking (VIS-1…VIS-5): no admin token. Mounted BEFORE the global JSON parser so
  * these routes parse their own small bodies (JSON or text/plain, which sendBeacon sends without a
  * CORS preflight). Browsers may call them only from CORS_SITE_ORIGINS; rate-limited per visitor and IP.
+ * `beacon` answers the common page view ahead of the router (./page-view-beacon.ts), `router` the rest.
  */
-export function visitorRoutes(ctx: ApiContext, pageViewStore: PageViewStore): Router {
+export function visitorRoutes(ctx: ApiContext, pageViewStore: PageViewStore): { router: Router; beacon: RequestHandler } {
   const router = Router();
   const allowed = new Set(ctx.config.CORS_SITE_ORIGINS.map((origin) => origin.replace(/\/+$/, '').toLowerCase()));
   const perVisitor = new TokenBucketLimiter({ ratePerMinute: ctx.config.TRACKING_RATE_PER_MINUTE, burst: ctx.config.TRACKING_RATE_BURST });
@@ -129,8 +131,8 @@ export function visitorRoutes(ctx: ApiContext, pageViewStore: PageViewStore): Ro
 
   router.options(['/t/pageview', '/t/forms/:formId/submissions'], cors);
 
-  router.post('/t/pageview', cors, ...body, async (req, res) => {
-    const input = parseInput(pageViewSchema, req.body);
+  const acceptPageView = async (req: Request, res: Response, raw: unknown) => {
+    const input = quickPageView(raw) ?? parseInput(pageViewSchema, raw);
     limit(input.visitorToken, req, res);
     try {
       await recordPageView(
@@ -140,6 +142,10 @@ export function visitorRoutes(ctx: ApiContext, pageViewStore: PageViewStore): Ro
     } catch (error) {
       throw inputError(error);
     }
+  };
+
+  router.post('/t/pageview', cors, ...body, async (req, res) => {
+    await acceptPageView(req, res, req.body);
     res.status(202).json({ accepted: true });
   });
 
@@ -173,5 +179,5 @@ export function visitorRoutes(ctx: ApiContext, pageViewStore: PageViewStore): Ro
     res.status(202).json({ accepted: true, submissionId: result.submissionId });
   });
 
-  return router;
+  return { router, beacon: pageViewBeacon({ limitBytes: TRACKING_BODY_LIMIT_BYTES, cors, accept: acceptPageView }) };
 }
