@@ -3,7 +3,7 @@
  * a write is in flight go together in the next one. A caller is answered only once its item is
  * durable, so nothing accepted is lost on a crash or shutdown, yet a busy endpoint makes one
  * database round trip per batch instead of one per request. Under light load a batch is one item
- * and waits for nothing.
+ * and waits for nothing (at most one turn of the event loop when gathering).
  */
 /** Writes a batch; answers each item's result, or an Error for an item that did not go through. */
 export type BatchWrite<T, R> = (items: T[]) => Promise<readonly (R | Error)[]>;
@@ -30,6 +30,7 @@ export class GroupCommit<T, R = void> {
     private readonly write: BatchWrite<T, R>,
     private readonly maxBatch = 200,
     private readonly inFlight = 1,
+    private readonly gatherTurns = 0,
   ) {}
 
   add(item: T): Promise<R> {
@@ -51,12 +52,26 @@ export class GroupCommit<T, R = void> {
     void writer.then(() => this.running.delete(writer));
   }
 
+  /**
+   * Busy (items waited for the last write): a few more turns of the event loop while more keep
+   * arriving, so requests already on their way join this batch instead of making the next one. No
+   * timer: an idle endpoint never waits, and the wait ends the turn nothing new comes.
+   */
+  private async gather(): Promise<void> {
+    for (let turn = 0; turn < this.gatherTurns && this.pending.length < this.maxBatch; turn++) {
+      const before = this.pending.length;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.pending.length === before) return;
+    }
+  }
+
   private async drainPending(): Promise<void> {
     // Started from add(): the item that started it is written in the next microtask's batch, with
     // whatever else arrived in the same tick.
     try {
       await Promise.resolve();
       while (this.pending.length > 0) {
+        await this.gather();
         const batch = this.pending.splice(0, this.maxBatch);
         try {
           const results = await this.write(batch.map((p) => p.item));

@@ -52,4 +52,24 @@ describe('GroupCommit (issue 12, P8)', () => {
     await flushing;
     expect(await Promise.all([a, b, c])).toEqual([10, 20, 30]);
   });
+
+  it('gathering: items that keep arriving turn after turn of the event loop join one batch, up to the turns allowed; a turn with nothing new ends the wait', async () => {
+    const { batches, gates, write } = gatedWrites();
+    const commit = new GroupCommit(write, 200, 1, 3);
+    const answers = [commit.add(1)];
+    // One more item in each of the next turns: the first three turns' arrivals join, the fourth does not.
+    for (let i = 2; i <= 5; i++) {
+      await tick();
+      answers.push(commit.add(i));
+    }
+    await tick();
+    expect(batches).toEqual([[1, 2, 3, 4]]);
+    gates.shift()!();
+    await tick();
+    await tick();
+    // A lone item that nothing follows is written after one quiet turn.
+    expect(batches).toEqual([[1, 2, 3, 4], [5]]);
+    gates.shift()!();
+    expect(await Promise.all(answers)).toEqual([10, 20, 30, 40, 50]);
+  });
 });
