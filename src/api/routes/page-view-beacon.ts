@@ -71,14 +71,15 @@ function readBody(req: Request, limitBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= limitBytes) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (size > limitBytes) reject(new ApiError(413, 'payload_too_large', 'The request body is too large', { limitBytes }));
-      else resolve(Buffer.concat(chunks).toString('utf8'));
-    });
+      if (size <= limitBytes) return void chunks.push(chunk);
+      // Refused at once, as body-parser does; Node discards the rest of the body.
+      req.off('data', onData);
+      reject(new ApiError(413, 'payload_too_large', 'The request body is too large', { limitBytes }));
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('aborted', () => reject(new ApiError(400, 'incomplete_body', 'The request body ended before its announced length')));
     req.on('error', reject);
   });
