@@ -116,7 +116,8 @@ export const p3: Scenario = {
         value: seconds,
         unit: 's',
         reference: { value: floor, label: `floor: (${score.reads} reads + ${score.rules.writePoints} × ${score.writes} writes − max ${score.rules.maxScore}) ÷ ${score.rules.maxScore / score.rules.decaySeconds} points/s` },
-        note: `bottleneck ${shares[0]!.name}; CPU of a core: ${cpu}; ${score.refusals} rate-limit refusals`,
+        // Past the max the network's score sets the pace: the floor's share of the time says how much.
+        note: `${seconds > 0 ? ((floor / seconds) * 100).toFixed(0) : 0} % of the time is the network's floor; busiest process ${shares[0]!.name}; CPU of a core: ${cpu}; ${score.refusals} rate-limit refusals`,
       },
       { scenario: 'P1', what: 'write requests per 1,000 ads (facebook)', size, value: (posts * 1000) / ads, unit: 'requests', reference: { value: (minimumPosts * 1000) / ads, label: 'batch of 50, 2 ops per ad' } },
       { scenario: 'P4', what: 'history events, first sweep per 1,000 ads', size, value: (firstSweepEvents * 1000) / ads, unit: 'events' },
