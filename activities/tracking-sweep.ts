@@ -61,6 +61,10 @@ export function createSweepActivities(deps: TrackingDeps) {
         else delete progress.resumeAt;
         heartbeat(progress);
         if (!cursor || Date.now() - startedAt >= SWEEP_CALL_BUDGET_MS) break;
+        // A cancelled call (workflow cancelled, worker shutting down) stops after the page it stored:
+        // the heartbeat above is where the next attempt resumes, so nothing is lost or written twice.
+        const { cancellationSignal } = Context.current();
+        if (cancellationSignal.aborted) throw cancellationSignal.reason;
       }
       const counted = { pages: progress.pages, seen: progress.seen, writes: progress.writes };
       if (cursor) return { nextCursor: cursor, ...counted };

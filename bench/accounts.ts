@@ -26,8 +26,7 @@ export async function connectFacebookAccounts(
   const seedStarted = Date.now();
   const seeded = await control<{ user: { handle: string }; accounts: { id: string; pixelId: string }[] }>(stack, '/_sandbox/seed', { seed: options.seed, accounts: options.accounts, adsPerAccount: 0, landingBaseUrl: stack.sandboxes.urls.landing });
   const externalIds = seeded.accounts.map((a) => a.id);
-  const perAccount = Math.max(1, Math.floor(CONCURRENCY / Math.max(1, options.adsPerAccount)));
-  await forEachLimited(externalIds, perAccount, async (accountId) => void (await addFacebookAds(stack, accountId, options.adsPerAccount)));
+  await forEachLimited(externalIds, CONCURRENCY, async (accountId) => void (await addFacebookAds(stack, accountId, options.adsPerAccount)));
   const seedSeconds = (Date.now() - seedStarted) / 1000;
 
   const connectStarted = Date.now();
@@ -53,17 +52,10 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
   }));
 }
 
-/** Adds link ads through the sandbox's advertiser API, 50 at a time. */
+/** Adds active link ads through the sandbox's bulk hook: one request, however many ads. */
 export async function addFacebookAds(stack: BenchStack, accountId: string, count: number, prefix = 'Bench'): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i += 50) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(50, count - i) }, (_, k) =>
-        control<{ id: string }>(stack, '/_sandbox/ads', { accountId, kind: 'link', status: 'ACTIVE', name: `${prefix} ${i + k}`, landingUrl: `${stack.sandboxes.urls.landing}/p/${prefix.toLowerCase()}-${i + k}` }),
-      ),
-    );
-    ids.push(...batch.map((ad) => ad.id));
-  }
+  if (count === 0) return [];
+  const { ids } = await control<{ ids: string[] }>(stack, '/_sandbox/ads/bulk', { accountId, count, kind: 'link', status: 'ACTIVE', namePrefix: prefix, landingBaseUrl: stack.sandboxes.urls.landing });
   return ids;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isNetworkError, NetworkError } from '../../src/networks/errors';
 import { googleSignals, linkedinSignals, RateBudget, type BudgetStore } from '../../src/networks/budget';
-import { facebookSignals } from '../../src/networks/facebook/usage-signals';
+import { PACE_AT_PERCENT, facebookSignals } from '../../src/networks/facebook/usage-signals';
 import { sliceAt, SLICES_PER_WINDOW } from '../../src/networks/budget/policy';
 
 /** The store's contract in memory: a lease is claimed once (as a unique `_id` insert is). */
@@ -93,6 +93,24 @@ describe('issue12 rate budget (pure parts and the shared bucket over a store)', 
     }
     now += 60_001;
     expect(await granted(second, { ...request, accountKey: 'facebook:account:42' })).toBe(true);
+  });
+
+  it('issue12 P3 an account score near its max paces the account to the decay rate instead of running into the block (Meta §9.3, §9.4)', () => {
+    const headers = (h: Record<string, string>) => (name: string) => h[name];
+    const buc = (pct: number, regain = 0) => JSON.stringify({ '42': [{ type: 'ads_management', call_count: pct, total_cputime: 1, total_time: 1, estimated_time_to_regain_access: regain }] });
+    // Below the pacing share: go.
+    expect(facebookSignals({ header: headers({ 'x-business-use-case-usage': buc(PACE_AT_PERCENT) }), windowMs: WINDOW_MS })).toEqual([]);
+    // 2 points of percent past it: the time 2 % of the score takes to decay (§9.4: the whole max over 300 s).
+    expect(facebookSignals({ header: headers({ 'x-business-use-case-usage': buc(PACE_AT_PERCENT + 2) }), windowMs: WINDOW_MS })).toEqual([
+      { scope: 'account', accountId: '42', waitMs: 6_000 },
+    ]);
+    // The call's own account header is finer (hundredths) and says how fast the score decays: 98.5 % resets in 30 s → the max in 30.46 s.
+    const own = JSON.stringify({ acc_id_util_pct: PACE_AT_PERCENT + 1.5, reset_time_duration: 30, ads_api_access_tier: 'standard_access' });
+    expect(facebookSignals({ header: headers({ 'x-ad-account-usage': own }), windowMs: WINDOW_MS })).toEqual([
+      { scope: 'account', waitMs: Math.ceil(0.015 * ((30 * 1000 * 100) / (PACE_AT_PERCENT + 1.5))) },
+    ]);
+    // A block already announced wins over pacing.
+    expect(facebookSignals({ header: headers({ 'x-business-use-case-usage': buc(100, 1) }), windowMs: WINDOW_MS })).toEqual([{ scope: 'account', accountId: '42', waitMs: 60_000 }]);
   });
 
   it('issue12 usage headers and throttle answers become waits (Meta §9.3, Google §7.1, LinkedIn §6)', () => {

@@ -80,6 +80,14 @@ export class GraphTransport {
     return this.send<T>(() => this.http.post(path, { ...body, ...this.credentials(token) }, { headers: { 'Content-Type': 'application/json' } }));
   }
 
+  /**
+   * A batch's usage headers ride on its items (the last item answered last, so it reports the
+   * account's score after the whole batch); the budget reads them as it reads a plain answer's.
+   */
+  async observeItemHeaders(headers: { name: string; value: string }[] | undefined): Promise<void> {
+    if (headers?.length) await this.options.budget?.after((name) => headers.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value);
+  }
+
   /** `appsecret_proof` = HMAC-SHA256 of the token keyed with the app secret (§0); not for app tokens. */
   private credentials(token: string | undefined): GraphParams {
     if (!token) return {};

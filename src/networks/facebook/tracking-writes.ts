@@ -83,6 +83,7 @@ async function applyChunk(transport: GraphTransport, accessToken: string, accoun
       const operations = part.flatMap((write, i) => twoStepOperations(actAccountId(accountId), current.get(write.adId) as CurrentAd, write, `creative${i}`));
       const items = await transport.post<BatchItem[]>('', accessToken, { batch: operations, include_headers: true });
       onApplied();
+      await transport.observeItemHeaders([...items].reverse().find((item) => item?.headers?.length)?.headers);
       part.forEach((write, i) => results.set(write.key, twoStepResult(write.key, items[2 * i], items[2 * i + 1])));
     } catch (error) {
       // Writes of earlier batches are done: answer the rest with this error instead of losing those.

@@ -18,6 +18,18 @@ const createAdSchema = z
     engagements: z.number().int().min(0).optional(),
   })
   .strict();
+/** Many plain ads in one call (issue 12 P3: a 20,000-ad account in one request, not 20,000). */
+const bulkAdsSchema = z
+  .object({
+    accountId: z.string(),
+    count: z.number().int().min(1).max(20_000),
+    kind: z.enum(AD_KINDS).default('link'),
+    status: z.enum(AD_STATUSES).optional(),
+    namePrefix: z.string().min(1).default('Ad'),
+    /** Ad i lands on `<landingBaseUrl>/p/<slug of namePrefix>-<i>`. */
+    landingBaseUrl: z.url().optional(),
+  })
+  .strict();
 const engagementSchema = z.union([
   z.object({ count: z.number().int().min(0) }).strict(),
   z.object({ reactions: z.number().int().min(0), comments: z.number().int().min(0), shares: z.number().int().min(0) }).strict(),
@@ -43,6 +55,18 @@ export function advertiserControlRoutes(state: FacebookState): Router {
     if (!world.accounts.has(body.accountId)) return notFound(res, `ad account ${body.accountId}`);
     if (body.campaignId && world.campaigns.get(body.campaignId)?.accountId !== body.accountId) return notFound(res, `campaign ${body.campaignId} in ${body.accountId}`);
     res.json(describeAd(world, createAd(world, body)));
+  });
+
+  router.post('/_sandbox/ads/bulk', (req, res) => {
+    const body = parseBody(bulkAdsSchema, req, res);
+    if (!body) return;
+    if (!world.accounts.has(body.accountId)) return notFound(res, `ad account ${body.accountId}`);
+    const slug = body.namePrefix.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    const ids = Array.from({ length: body.count }, (_, i) => {
+      const landing = body.landingBaseUrl ? { landingUrl: `${body.landingBaseUrl.replace(/\/+$/, '')}/p/${slug}-${i}` } : {};
+      return createAd(world, { accountId: body.accountId, kind: body.kind, name: `${body.namePrefix} ${i}`, ...(body.status ? { status: body.status } : {}), ...landing }).id;
+    });
+    res.json({ ids });
   });
 
   router.get('/_sandbox/ads/:id', (req, res) => {

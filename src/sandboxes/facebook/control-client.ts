@@ -5,10 +5,19 @@ import type { ClickResult } from './click';
 import type { describeAd } from './control-helpers';
 import type { RecordedEvent, RejectedRequest } from './conversions';
 import type { SeedRequest, SeedSummary } from './seed';
+import type { UsageMeter } from './usage';
 import type { Delivery, WebhookConfig } from './webhook';
 import type { AdKind, Lead, Placement } from './world';
 
 export type SandboxAd = ReturnType<typeof describeAd>;
+type UsageScoring = ReturnType<UsageMeter['describe']>;
+export type UsageRules = UsageScoring['rules'];
+/** GET /_sandbox/usage: app-level counts, BUC refusals per account and each account's points. */
+export interface SandboxUsage {
+  app: unknown;
+  accountRefusals: Record<string, number>;
+  scoring: UsageScoring;
+}
 
 export interface GraphErrorEnvelope {
   error: {
@@ -60,6 +69,12 @@ export class FacebookSandboxControl {
     (await this.call<{ requests: LoggedRequest[] }>('GET', `/_sandbox/requests${endpoint ? `?endpoint=${encodeURIComponent(endpoint)}` : ''}`)).requests;
   createAd = (input: { accountId: string; kind: AdKind; campaignId?: string; name?: string; status?: AdStatusInput; landingUrl?: string; urlTags?: string; engagements?: number }) =>
     this.call<SandboxAd>('POST', '/_sandbox/ads', input);
+  createAds = (input: { accountId: string; count: number; kind?: AdKind; status?: AdStatusInput; namePrefix?: string; landingBaseUrl?: string }) =>
+    this.call<{ ids: string[] }>('POST', '/_sandbox/ads/bulk', input);
+  /** `{}` restores the tier's own numbers. */
+  scaleUsageScoring = (rules: { maxScore?: number; decaySeconds?: number; blockSeconds?: number }) =>
+    this.call<UsageRules>('PUT', '/_sandbox/usage-scoring', rules);
+  usage = () => this.call<SandboxUsage>('GET', '/_sandbox/usage');
   ad = (adId: string) => this.call<SandboxAd>('GET', `/_sandbox/ads/${adId}`);
   renameCampaign = (campaignId: string, name: string) => this.call<{ id: string; name: string }>('POST', `/_sandbox/campaigns/${campaignId}/rename`, { name });
   removeParam = (adId: string, key: string) => this.call<{ removed: boolean; ad: SandboxAd }>('POST', `/_sandbox/ads/${adId}/remove-param`, { key });

@@ -18,6 +18,10 @@ const clockSchema = z.object({ advanceSeconds: z.number().int() }).strict();
 const appLimitSchema = z.object({ calls: z.number().int().min(1).nullable(), windowSeconds: z.number().int().min(1).default(3600) }).strict();
 const throttleSchema = z.object({ accountId: z.string().regex(/^act_\d+$/), seconds: z.number().int().min(1) }).strict();
 const tierSchema = z.object({ tier: z.enum(['development', 'standard']) }).strict();
+const scoringSchema = z
+  .object({ maxScore: z.number().int().min(1), decaySeconds: z.number().int().min(1), blockSeconds: z.number().int().min(1) })
+  .partial()
+  .strict();
 const leadsSchema = z
   .object({
     formId: z.string(),
@@ -82,6 +86,14 @@ export function worldControlRoutes(state: FacebookState): Router {
     res.json({ tier: body.tier });
   });
 
+  /** A scaled-down score until the next seed; `{}` restores the tier's own numbers. */
+  router.put('/_sandbox/usage-scoring', (req, res) => {
+    const body = parseBody(scoringSchema, req, res);
+    if (!body) return;
+    state.usage.scale(Object.keys(body).length > 0 ? { ...state.usage.tierRules(), ...body } : undefined);
+    res.json(state.usage.describe().rules);
+  });
+
   router.put('/_sandbox/app-limit', (req, res) => {
     const body = parseBody(appLimitSchema, req, res);
     if (!body) return;
@@ -89,14 +101,14 @@ export function worldControlRoutes(state: FacebookState): Router {
     res.json(state.appUsage.describe());
   });
 
-  /** App-level counts plus BUC refusals per account: what rate-budget tests assert on. */
-  router.get('/_sandbox/usage', (_req, res) => void res.json({ app: state.appUsage.describe(), accountRefusals: Object.fromEntries(state.usage.refusals) }));
+  /** App-level counts, BUC refusals per account and the accounts' scores: what rate-budget tests and P3 read. */
+  router.get('/_sandbox/usage', (_req, res) => void res.json({ app: state.appUsage.describe(), accountRefusals: Object.fromEntries(state.usage.refusals), scoring: state.usage.describe() }));
 
   router.post('/_sandbox/throttle', (req, res) => {
     const body = parseBody(throttleSchema, req, res);
     if (!body) return;
     if (!world.accounts.has(body.accountId)) return notFound(res, `ad account ${body.accountId}`);
-    state.usage.block(body.accountId, body.seconds, world.nowSeconds());
+    state.usage.block(body.accountId, body.seconds, world.nowMs());
     res.json({ accountId: body.accountId, blockedForSeconds: body.seconds });
   });
 

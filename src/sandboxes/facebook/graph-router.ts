@@ -202,7 +202,7 @@ export class GraphRouter {
       if (!entry) throw this.noRoute(route, call.method);
       if (entry.auth) {
         ctx.auth();
-        Object.assign(ctx.headers, this.state.appUsage.charge(this.state.world.nowSeconds() * 1000 + (Date.now() % 1000)));
+        Object.assign(ctx.headers, this.state.appUsage.charge(this.state.world.nowMs()));
       }
       if (entry.buc && route.nodeId) this.chargeUsage(ctx, route.nodeId, entry.buc);
       const body = entry.handler(ctx);
@@ -221,7 +221,7 @@ export class GraphRouter {
 
   private chargeUsage(ctx: RouteContext, nodeId: string, buc: BucType): void {
     const accountId = ctx.requireVisible(nodeId);
-    const usage = this.state.usage.charge(accountId, ctx.call.method !== 'GET', buc, this.state.world.nowSeconds());
+    const usage = this.state.usage.charge(accountId, ctx.call.method !== 'GET', buc, this.state.world.nowMs());
     if (usage.blockedForSeconds > 0) {
       throw rateLimited({ bucKey: accountId.replace(/^act_/, ''), bucType: buc, retryAfterSeconds: usage.blockedForSeconds });
     }

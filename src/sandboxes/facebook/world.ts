@@ -86,6 +86,11 @@ export class FacebookWorld {
     return Math.floor(Date.now() / 1000) + this.clockOffsetSeconds;
   }
 
+  /** The same clock to the millisecond, for what decays continuously (usage scores). */
+  nowMs(): number {
+    return Date.now() + this.clockOffsetSeconds * 1000;
+  }
+
   advanceClock(seconds: number): number {
     this.clockOffsetSeconds += seconds;
     return this.nowSeconds();
