@@ -35,9 +35,9 @@ const INSERT_CHUNK = 100;
 /**
  * Insert commands in flight at once. The embedded FerretDB converts each document on one core per
  * connection: a page of a lead backfill is CPU-bound on that one core unless its chunks go out on
- * several connections (the driver's pool).
+ * several connections (the driver's pool). Five: a 500-lead page's chunks go out in one round.
  */
-const INSERT_CONCURRENCY = 4;
+const INSERT_CONCURRENCY = 5;
 
 /**
  * Inserts documents that do not exist yet (by `_id`), unordered, in chunks (a few at once); returns

@@ -11,7 +11,7 @@ import { useStack } from '../support/stack';
 const PAGE = 500;
 /** Documents per insert command and insert commands in flight at once (src/db/bulk.ts). */
 const CHUNK = 100;
-const IN_FLIGHT = 4;
+const IN_FLIGHT = 5;
 
 const lead = (i: number): NetworkLead => ({
   network: 'facebook',
@@ -85,7 +85,8 @@ describe('Lead page inserts in parallel (issue 12 item 0)', () => {
     expect(stored).toHaveLength(PAGE);
     expect(new Set(stored.map((l) => l.contactId)).size).toBe(PAGE);
     expect(await stack.db.models.Contact.countDocuments({ _id: { $in: stored.map((l) => l.contactId!) } })).toBe(PAGE);
-    expect(await stack.db.models.CrmActivityOutbox.countDocuments({ contactId: { $in: stored.map((l) => l.contactId!) } })).toBe(PAGE);
+    // The durable record (the outbox row may be relayed and gone already).
+    expect(await stack.db.models.CrmActivity.countDocuments({ contactId: { $in: stored.map((l) => l.contactId!) } })).toBe(PAGE);
 
     // The same page again (a retried activity): nothing new, nothing doubled.
     expect(await storeLeads(models, 'facebook:act_parallel', leads, 'poll')).toMatchObject({ stored: 0, contactsCreated: 0 });
