@@ -19,6 +19,14 @@ export interface LeadDeps {
 
 /** Leads per page: Facebook caps at 500, the others page on their own terms. */
 const PAGE_SIZE = 500;
+/**
+ * Network pages per activity call. Between two calls the page's worker, Temporal and the next
+ * page's fetch leave the database idle (about a sixth of a backfill's time); within a call the next
+ * page is fetched while the current one is stored.
+ */
+const PAGES_PER_CALL = 4;
+/** No further page in this call once storing took this long (a slow database stays far inside the 2-minute start-to-close). */
+const STORE_BUDGET_MS = 20_000;
 
 /** Lead sync I/O (LEAD-1…LEAD-5): one page per call, idempotent on the network lead id. */
 export function createLeadActivities(deps: LeadDeps) {
@@ -50,8 +58,12 @@ export function createLeadActivities(deps: LeadDeps) {
     },
 
     /**
-     * One page of a form's leads, stored (leads + contacts). `poll` reads since the cursor;
-     * `reconcile` lists everything and reports how many of the listed leads were missing.
+     * A form's leads from the cursor on, stored (leads + contacts): up to PAGES_PER_CALL network pages
+     * (or STORE_BUDGET_MS of storing), each next page fetched while the one before is stored. The
+     * returned cursor is where the next call goes on; a retried call starts again from its input
+     * cursor and stores the same leads again, which changes nothing (idempotent on the lead id).
+     * `poll` reads since the cursor; `reconcile` lists everything and reports how many of the listed
+     * leads were missing.
      */
     async syncLeadsPage(input: {
       accountKey: string;
@@ -61,28 +73,46 @@ export function createLeadActivities(deps: LeadDeps) {
       cursor?: string;
     }): Promise<{ seen: number; stored: number; newestCreatedTime?: string; nextCursor?: string }> {
       const account = await loadAccount(deps, input.accountKey);
-      const page = await withAccessToken(deps, account.connectionId, (token, client) =>
-        client.listLeads(token, account.externalId, {
-          formId: input.formId,
-          pageSize: PAGE_SIZE,
-          ...(input.since ? { since: input.since } : {}),
-          ...(input.cursor ? { cursor: input.cursor } : {}),
-        }),
-      );
-      heartbeat({ listed: page.items.length });
-      const result = await storeLeads(deps.models, input.accountKey, page.items, input.mode, new Date(), () => heartbeat({ storing: page.items.length }));
-      let newest: number | undefined;
-      for (const lead of page.items) {
-        const at = Date.parse(lead.createdTime);
-        if (!Number.isNaN(at) && (newest === undefined || at > newest)) newest = at;
-      }
-      leadsStored.inc({ network: account.network, mode: input.mode }, result.stored);
-      return {
-        seen: page.items.length,
-        stored: result.stored,
-        ...(newest !== undefined ? { newestCreatedTime: new Date(newest).toISOString() } : {}),
-        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      const list = (cursor: string | undefined) => {
+        const listing = withAccessToken(deps, account.connectionId, (token, client) =>
+          client.listLeads(token, account.externalId, {
+            formId: input.formId,
+            pageSize: PAGE_SIZE,
+            ...(input.since ? { since: input.since } : {}),
+            ...(cursor ? { cursor } : {}),
+          }),
+        );
+        // Awaited below, or abandoned when storing the page before failed: no unhandled rejection.
+        listing.catch(() => undefined);
+        return listing;
       };
+      const startedAt = Date.now();
+      let seen = 0;
+      let stored = 0;
+      let newest: number | undefined;
+      let listing = list(input.cursor);
+      for (let pages = 1; ; pages += 1) {
+        const page = await listing;
+        heartbeat({ listed: page.items.length });
+        const more = page.nextCursor !== undefined && pages < PAGES_PER_CALL && Date.now() - startedAt < STORE_BUDGET_MS;
+        if (more) listing = list(page.nextCursor);
+        const result = await storeLeads(deps.models, input.accountKey, page.items, input.mode, new Date(), () => heartbeat({ storing: page.items.length }));
+        for (const lead of page.items) {
+          const at = Date.parse(lead.createdTime);
+          if (!Number.isNaN(at) && (newest === undefined || at > newest)) newest = at;
+        }
+        seen += page.items.length;
+        stored += result.stored;
+        leadsStored.inc({ network: account.network, mode: input.mode }, result.stored);
+        if (!more) {
+          return {
+            seen,
+            stored,
+            ...(newest !== undefined ? { newestCreatedTime: new Date(newest).toISOString() } : {}),
+            ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+          };
+        }
+      }
     },
 
     async recordLeadFormSync(input: { accountKey: string; formId: string; ok: boolean; cursor?: string; error?: string }): Promise<void> {

@@ -2,7 +2,10 @@
  * P5: a lead announced by Facebook's webhook → its contact stored (p95), and a bulk backfill (the
  * first poll of a form that already holds N leads) in leads stored per second.
  */
+import os from 'node:os';
+import { cpuShare, sample } from '../cpu';
 import { percentile, REDIRECT_URI, stopAllWorkflows, until, waitForFirstSweeps } from '../accounts';
+import { leadSyncStateQuery, leadSyncWorkflowId } from '../../workflows/lead-sync-definitions';
 import type { BenchStack } from '../harness';
 import type { BenchRow } from '../table';
 import type { Scenario } from './types';
@@ -48,14 +51,21 @@ export const p5: Scenario = {
       await fb(stack, 'POST', '/_sandbox/clock', { advanceSeconds: 1 });
     }
     const before = await stack.db.models.Lead.countDocuments({ accountKey });
+    const cpuBefore = sample(stack.processes);
     const startedAt = Date.now();
     const enabled = await stack.request('POST', `/api/accounts/${encodeURIComponent(accountKey)}/lead-sync`, { enabled: true });
     if (enabled.status !== 200) throw new Error(`lead sync: ${enabled.status}`);
-    const stored = await until('the backfill', async () => {
-      const count = await stack.db.models.Lead.countDocuments({ accountKey });
-      return count >= before + leads ? count : undefined;
-    }, 60_000 + leads * 20, 500);
+    // Done when the lead sync says so (a Temporal query, answered by the worker without the
+    // database): counting the account's leads every half second cost FerretDB about half a CPU
+    // second per count at 5,000 leads, on the same cores as the backfill it measured.
+    const leadSync = stack.temporal.workflow.getHandle(leadSyncWorkflowId('facebook', account.id));
+    await until('the backfill', async () => ((await leadSync.query(leadSyncStateQuery).catch(() => undefined))?.leadsStored ?? 0) >= leads, 60_000 + leads * 20, 50);
     const backfillSeconds = (Date.now() - startedAt) / 1000;
+    const stored = await stack.db.models.Lead.countDocuments({ accountKey });
+    // Which process the backfill is bound by, and its whole cost: CPU seconds per 1,000 leads over all processes.
+    const cpu = cpuShare(cpuBefore, sample(stack.processes), backfillSeconds);
+    const cpuPer1000 = (cpu.reduce((total, c) => total + c.coreShare, 0) * backfillSeconds * 1000) / leads;
+    const cpuNote = `cores: ${cpu.map((c) => `${c.name} ${c.coreShare.toFixed(2)}`).join(', ')}; ${cpuPer1000.toFixed(2)} CPU s per 1,000 leads; load ${os.loadavg()[0]!.toFixed(1)}`;
 
     // Webhook: one lead at a time, each announced to the API's callback.
     await fb(stack, 'PUT', '/_sandbox/webhook', { url: `${stack.apiUrl}/webhooks/facebook`, verifyToken: WEBHOOK_VERIFY_TOKEN });
@@ -70,7 +80,7 @@ export const p5: Scenario = {
     await stopAllWorkflows(stack);
     return [
       { scenario: 'P5', what: 'lead webhook → contact p95', size: `${WEBHOOK_PROBES} leads, one at a time`, value: percentile(latencies, 95), unit: 's', note: `p50 ${percentile(latencies, 50).toFixed(2)} s` },
-      { scenario: 'P5', what: 'bulk lead backfill', size: `${leads} leads`, value: (stored - before) / backfillSeconds, unit: 'leads/s', reference: { value: 2000, label: 'acceptance: ≥ 2,000' } },
+      { scenario: 'P5', what: 'bulk lead backfill', size: `${leads} leads`, value: (stored - before) / backfillSeconds, unit: 'leads/s', reference: { value: 2000, label: 'acceptance: ≥ 2,000' }, note: cpuNote },
     ];
   },
 };

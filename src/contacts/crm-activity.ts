@@ -35,11 +35,14 @@ export function formSubmissionActivity(contactId: string, formId: string, submis
 /** Records activities (the durable record and the outbox row); an activity recorded before stays as it is. */
 export async function recordCrmActivities(models: CrmActivityModels, activities: readonly CrmActivityDoc[]): Promise<void> {
   if (activities.length === 0) return;
-  await insertRows(models.CrmActivity, activities);
-  await insertRows(
-    models.CrmActivityOutbox,
-    activities.map((activity) => ({ ...activity, attempts: 0, lastError: null, deliveredTo: [] })),
-  );
+  // Both before the change they describe; neither depends on the other.
+  await Promise.all([
+    insertRows(models.CrmActivity, activities),
+    insertRows(
+      models.CrmActivityOutbox,
+      activities.map((activity) => ({ ...activity, attempts: 0, lastError: null, deliveredTo: [] })),
+    ),
+  ]);
 }
 
 /** The change did not happen (e.g. a concurrent stage change won): its records go. */

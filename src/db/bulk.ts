@@ -32,15 +32,21 @@ interface BulkWriteErrorLike {
 
 /** Documents per insert command (FerretDB answers large batches slowly). */
 const INSERT_CHUNK = 100;
+/**
+ * Insert commands in flight at once. The embedded FerretDB converts each document on one core per
+ * connection: a page of a lead backfill is CPU-bound on that one core unless its chunks go out on
+ * several connections (the driver's pool). Five: a 500-lead page's chunks go out in one round.
+ */
+const INSERT_CONCURRENCY = 5;
 
 /**
- * Inserts documents that do not exist yet (by `_id`), unordered, in chunks; returns the positions
- * that already existed. Plain inserts, never upserts: the embedded FerretDB is slow on upserts and
- * can deadlock on concurrent multi-document ones.
+ * Inserts documents that do not exist yet (by `_id`), unordered, in chunks (a few at once); returns
+ * the positions that already existed. Plain inserts, never upserts: the embedded FerretDB is slow on
+ * upserts and can deadlock on concurrent multi-document ones.
  */
 export async function insertRows(model: { collection: { insertMany(docs: object[], options: { ordered: false }): Promise<unknown> } }, docs: readonly object[]): Promise<Set<number>> {
   const duplicates = new Set<number>();
-  for (let start = 0; start < docs.length; start += INSERT_CHUNK) {
+  const insertChunk = async (start: number) => {
     try {
       await model.collection.insertMany(docs.slice(start, start + INSERT_CHUNK), { ordered: false });
     } catch (error) {
@@ -48,11 +54,26 @@ export async function insertRows(model: { collection: { insertMany(docs: object[
       const list = (Array.isArray(raw) ? raw : raw ? [raw] : []).map((w) => ('index' in w ? w : (w.err ?? { index: -1, code: 0 })));
       if (list.length === 0 && isDuplicateKeyError(error)) {
         duplicates.add(start);
-        continue;
+        return;
       }
       if (list.length === 0 || list.some((w) => w.code !== 11000)) throw error;
       for (const w of list) duplicates.add(start + w.index);
     }
-  }
+  };
+  const starts: number[] = [];
+  for (let start = 0; start < docs.length; start += INSERT_CHUNK) starts.push(start);
+  // Every chunk is attempted even when one fails, so a retry finds the others done (not half-sent).
+  const settled = await Promise.allSettled(lanes(starts, INSERT_CONCURRENCY, insertChunk));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
   return duplicates;
+}
+
+/** Runs `work` over `items`, at most `width` at a time; one promise per lane. */
+function lanes<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void>[] {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  return Array.from({ length: Math.min(width, items.length) }, lane);
 }

@@ -9,8 +9,9 @@ import { seedAndConnect, waitForSweeps } from '../support/tracking-helpers';
 
 const VERIFY_TOKEN = 'adtrack-verify-token';
 const LEADS = 1_000;
-/** The Facebook lead listing's page (activities/leads.ts). */
+/** The Facebook lead listing's page, and network pages per page activity (activities/leads.ts). */
 const PAGE_SIZE = 500;
+const PAGES_PER_CALL = 4;
 /** Leads whose email belongs to a contact that existed before the sync. */
 const RETURNING = 10;
 /** Pairs of leads with one email, adjacent in the listing (so on one page but for a page boundary). */
@@ -30,7 +31,7 @@ const PER_LEAD_COLLECTIONS = new Set(['leads', 'contacts', 'contact_emails', 'co
 /**
  * Issue 12 acceptance 0 (lead backfill): the first poll of a Facebook form that already holds
  * 1,000 leads stores each once, one contact per email, with database commands per page of leads
- * bounded by a constant (plus a few per returning person), not per lead — and does not read every
+ * bounded by a constant, several pages per page activity (plus a few per returning person), not per lead — and does not read every
  * lead again in a reconciliation right after. No timing is asserted.
  */
 describe('Lead backfill (issue 12)', () => {
@@ -107,7 +108,8 @@ describe('Lead backfill (issue 12)', () => {
     const history = await handle.fetchHistory();
     const pageCalls = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'syncLeadsPage').length;
     const pages = Math.ceil(atNetwork.length / PAGE_SIZE) + otherForms.length + Math.ceil(elsewhere / PAGE_SIZE);
-    expect(pageCalls).toBeLessThanOrEqual(pages);
+    // Up to PAGES_PER_CALL network pages per activity: fewer round trips through Temporal, during which the database idles.
+    expect(pageCalls).toBeLessThanOrEqual(Math.ceil(atNetwork.length / (PAGE_SIZE * PAGES_PER_CALL)) + otherForms.length + Math.ceil(elsewhere / (PAGE_SIZE * PAGES_PER_CALL)));
     const total = [...commands.values()].reduce((sum, n) => sum + n, 0);
     console.log(`[leads] ${atNetwork.length} leads at the network: ${pageCalls} page activities, ${total} commands on lead/contact collections ${JSON.stringify(Object.fromEntries(commands))}`);
     // A pair split by a page boundary makes its second lead a returning one.
