@@ -26,7 +26,8 @@ const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
 const SIMPLE_TYPE = /^\s*(application\/json|text\/plain)\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 /** body-parser's strict JSON: an object or array, after optional whitespace. */
 const JSON_START = /^[ \t\n\r]*[{[]/;
-const ACCEPTED = Buffer.from(JSON.stringify({ accepted: true }));
+/** A string, not a Buffer: Node then sends the headers and the body in one write instead of a writev of two. */
+const ACCEPTED = JSON.stringify({ accepted: true });
 
 const optionalString = (value: unknown, max: number) => value === undefined || (typeof value === 'string' && value.length <= max);
 
@@ -108,7 +109,7 @@ export function pageViewBeacon(deps: BeaconDeps): RequestHandler {
     readBody(req, deps.limitBytes)
       .then((raw) => deps.accept(req, res, parseBody(raw, req.headers['content-type']!)))
       .then(() => {
-        res.writeHead(202, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': ACCEPTED.length });
+        res.writeHead(202, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(ACCEPTED) });
         res.end(ACCEPTED);
       }, next);
   };
