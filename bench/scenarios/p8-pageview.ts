@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { freePort, waitFor } from '../../src/dev/processes';
 import { sample, type WatchedProcess } from '../cpu';
+import { countWork, perInterval } from '../counts';
 import type { BenchStack } from '../harness';
 import type { BenchRow } from '../table';
 import type { Scenario } from './types';
@@ -120,12 +121,25 @@ export const p8: Scenario = {
       const formPath = `/t/forms/${form.id}/submissions`;
       const submissionId = (body: string) => (JSON.parse(body) as { submissionId: string }).submissionId;
       const bareSubmissions = await load(`http://127.0.0.1:${port}${formPath}`, seconds, bareProcess, submission);
+      const workBefore = await countWork(stack, []);
       const submissions = await load(`${stack.apiUrl}${formPath}`, seconds, stack.processes, submission, submissionId);
+      const work = perInterval(workBefore, await countWork(stack, []), Math.max(1, submissions.result.requests.total)).db;
       const submissionsStored = await storedOf(submissions.accepted, (id) => stack.db.models.FormSubmission.exists({ _id: id }));
 
       return [
         ...rowsOf('page views', size, views, bareViews, viewsStored, 'page views'),
         ...rowsOf('form submissions', size, submissions, bareSubmissions, submissionsStored, 'submissions'),
+        // A submission ties its visitor's earlier page views to the contact: rows written follow that visitor's views, scans nothing.
+        ...(work
+          ? [{
+              scenario: 'P8',
+              what: 'form submissions: PostgreSQL rows written per request',
+              size,
+              value: work.rowsWritten,
+              unit: 'rows',
+              note: `${work.seqScans.toFixed(1)} seq scans, ${work.indexScans.toFixed(1)} index scans, ${work.transactions.toFixed(1)} transactions per request (every process); each visitor had ${(views.accepted.length / VISITORS).toFixed(0)} page views`,
+            }]
+          : []),
       ];
     } finally {
       await bare.stop();
