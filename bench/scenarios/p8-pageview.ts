@@ -4,8 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
+import { Client } from 'pg';
 import { freePort, waitFor } from '../../src/dev/processes';
 import { sample, type WatchedProcess } from '../cpu';
+import { countWork, perInterval } from '../counts';
 import type { BenchStack } from '../harness';
 import type { BenchRow } from '../table';
 import type { Scenario } from './types';
@@ -70,6 +72,28 @@ async function storedOf(ids: readonly string[], exists: (id: string) => Promise<
   return stored;
 }
 
+/** Sequential scans so far per PostgreSQL table (FerretDB names a collection's table after it) and the table's rows. */
+async function seqScansByTable(url: string): Promise<Map<string, { scans: number; rows: number }>> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string; scans: string; live: string }>('SELECT relname AS name, seq_scan::text AS scans, n_live_tup::text AS live FROM pg_stat_user_tables');
+    return new Map(rows.map((row) => [row.name, { scans: Number(row.scans), rows: Number(row.live) }]));
+  } finally {
+    await client.end();
+  }
+}
+
+/** The tables scanned during a window, most scanned first: whether a scan read a big table or a handful of rows. */
+function scannedTables(before: Map<string, { scans: number }>, after: Map<string, { scans: number; rows: number }>, requests: number): string {
+  return [...after]
+    .map(([name, now]) => ({ name, rows: now.rows, perRequest: (now.scans - (before.get(name)?.scans ?? 0)) / Math.max(1, requests) }))
+    .filter((table) => table.perRequest >= 0.05)
+    .sort((a, b) => b.perRequest - a.perRequest)
+    .map((table) => `${table.name} ${table.perRequest.toFixed(2)} (${table.rows})`)
+    .join(', ');
+}
+
 const sum = (cpu: Map<string, number>) => [...cpu.values()].reduce((a, b) => a + b, 0);
 
 /** The rows of one endpoint: req/s, p99 and CPU per request next to the bare route's, and stored ÷ accepted. */
@@ -120,12 +144,27 @@ export const p8: Scenario = {
       const formPath = `/t/forms/${form.id}/submissions`;
       const submissionId = (body: string) => (JSON.parse(body) as { submissionId: string }).submissionId;
       const bareSubmissions = await load(`http://127.0.0.1:${port}${formPath}`, seconds, bareProcess, submission);
+      const workBefore = await countWork(stack, []);
+      const scansBefore = stack.postgresUrl ? await seqScansByTable(stack.postgresUrl) : undefined;
       const submissions = await load(`${stack.apiUrl}${formPath}`, seconds, stack.processes, submission, submissionId);
+      const work = perInterval(workBefore, await countWork(stack, []), Math.max(1, submissions.result.requests.total)).db;
+      const scanned = scansBefore && stack.postgresUrl ? scannedTables(scansBefore, await seqScansByTable(stack.postgresUrl), submissions.result.requests.total) : '';
       const submissionsStored = await storedOf(submissions.accepted, (id) => stack.db.models.FormSubmission.exists({ _id: id }));
 
       return [
         ...rowsOf('page views', size, views, bareViews, viewsStored, 'page views'),
         ...rowsOf('form submissions', size, submissions, bareSubmissions, submissionsStored, 'submissions'),
+        // A submission ties its visitor's earlier page views to the contact: rows written follow that visitor's views, scans nothing.
+        ...(work
+          ? [{
+              scenario: 'P8',
+              what: 'form submissions: PostgreSQL rows written per request',
+              size,
+              value: work.rowsWritten,
+              unit: 'rows',
+              note: `${work.seqScans.toFixed(1)} seq scans, ${work.indexScans.toFixed(1)} index scans, ${work.transactions.toFixed(1)} transactions per request (every process); each visitor had ${(views.accepted.length / VISITORS).toFixed(0)} page views; seq scans per request by table (rows): ${scanned || 'none'}`,
+            }]
+          : []),
       ];
     } finally {
       await bare.stop();

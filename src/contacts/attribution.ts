@@ -21,6 +21,7 @@ import {
   type LeadAdOrigin,
 } from '../domain/attribution';
 import { isAdClickSource, type ClickIdKey } from '../domain/visitors';
+import { findByIds } from '../db/by-ids';
 import type { Models } from '../db/models';
 import type { CampaignAssociationDoc, CampaignDoc } from '../db/models/campaign';
 import type { AttributedAdDoc, ContactAttributionDoc, ContactDoc, TouchCreditDoc } from '../db/models/contact';
@@ -174,6 +175,18 @@ export interface RefreshedContact {
 }
 
 /**
+ * The contact's sessions and the sessions its submissions were made in, oldest first, at most
+ * MAX_SESSIONS. Two reads rather than one `$or`: FerretDB v1 pushes neither `$or` nor `$in` down and
+ * would scan every visitor's sessions, while `contactId` equality and `_id` lookups use indexes.
+ */
+async function contactSessions(models: Pick<Models, 'WebSession'>, contactId: string, submissionSessionIds: readonly string[]): Promise<WebSessionDoc[]> {
+  const own = await models.WebSession.find({ contactId }).sort({ startedAt: 1 }).limit(MAX_SESSIONS).lean<WebSessionDoc[]>();
+  const ownIds = new Set(own.map((s) => s._id));
+  const others = await findByIds(models.WebSession, submissionSessionIds.filter((id) => !ownIds.has(id)));
+  return [...own, ...others].sort((a, b) => new Date(a.startedAt).getTime() - new Date(b.startedAt).getTime()).slice(0, MAX_SESSIONS);
+}
+
+/**
  * Recomputes attribution, campaign touches, click ids and `interactedWithAds` of one contact from
  * what is stored, and writes them. Returns the decision (GET /api/contacts/:id/attribution).
  */
@@ -184,10 +197,7 @@ export async function refreshContactAttribution(models: AttributionModels, conta
   const firstLead = await models.Lead.findOne({ contactId }).sort({ createdTime: 1 }).lean<LeadDoc>();
   const anyAdLead = firstLead ? await models.Lead.exists({ contactId, organic: false }) : null;
   const submissionSessionIds = [...new Set(submissions.map((s) => s.sessionId).filter((id): id is string => id !== null))];
-  const sessions = await models.WebSession.find({ $or: [{ contactId }, { _id: { $in: submissionSessionIds } }] })
-    .sort({ startedAt: 1 })
-    .limit(MAX_SESSIONS)
-    .lean<WebSessionDoc[]>();
+  const sessions = await contactSessions(models, contactId, submissionSessionIds);
   const knownAds = await loadKnownAds(models, clickIdentitiesOf(sessions.map((s) => ({ hsa: s.source.hsa ?? {} }))));
 
   const decision = decideAdAttribution({

@@ -8,6 +8,7 @@
  */
 import type { LifecycleStage } from '../domain/contacts';
 import { insertRows } from '../db/bulk';
+import { deleteByIds, findByIds } from '../db/by-ids';
 import type { Models } from '../db/models';
 import type { ContactDoc } from '../db/models/contact';
 import type { CrmActivityDoc, CrmActivityVia } from '../db/models/crm-activity';
@@ -48,25 +49,21 @@ export async function recordCrmActivities(models: CrmActivityModels, activities:
 /** The change did not happen (e.g. a concurrent stage change won): its records go. */
 export async function discardCrmActivities(models: CrmActivityModels, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  await models.CrmActivityOutbox.deleteMany({ _id: { $in: ids } });
-  await models.CrmActivity.deleteMany({ _id: { $in: ids } });
+  await deleteByIds(models.CrmActivityOutbox, ids);
+  await deleteByIds(models.CrmActivity, ids);
 }
 
-/** Of these activities, the ones whose change is stored: the submission exists, the stage change is in the contact's history. */
+/**
+ * Of these activities, the ones whose change is stored: the submission exists, the stage change is
+ * in the contact's history. Read by `_id` (findByIds): each delivery after a submission asks this,
+ * and an `$in` makes the embedded database scan every submission and contact stored.
+ */
 export async function confirmedActivityIds(models: Pick<Models, 'Contact' | 'FormSubmission'>, activities: readonly CrmActivityDoc[]): Promise<Set<string>> {
   const submissionIds = activities.flatMap((a) => (a.kind === 'form_submission' && a.submissionId ? [a.submissionId] : []));
-  const contactIds = [...new Set(activities.filter((a) => a.kind === 'lifecycle_stage').map((a) => a.contactId))];
-  const submissions = new Set(
-    submissionIds.length === 0 ? [] : (await models.FormSubmission.find({ _id: { $in: submissionIds } }, { _id: 1 }).lean<{ _id: string }[]>()).map((s) => s._id),
-  );
-  const histories = new Map(
-    contactIds.length === 0
-      ? []
-      : (await models.Contact.find({ _id: { $in: contactIds } }, { _id: 1, lifecycleHistory: 1 }).lean<Pick<ContactDoc, '_id' | 'lifecycleHistory'>[]>()).map((c) => [
-          c._id,
-          new Set((c.lifecycleHistory ?? []).map((h) => `${h.stage}:${new Date(h.at).getTime()}`)),
-        ]),
-  );
+  const contactIds = activities.filter((a) => a.kind === 'lifecycle_stage').map((a) => a.contactId);
+  const submissions = new Set((await findByIds(models.FormSubmission, submissionIds, { _id: 1 })).map((s) => s._id));
+  const contacts: Pick<ContactDoc, '_id' | 'lifecycleHistory'>[] = await findByIds(models.Contact, contactIds, { _id: 1, lifecycleHistory: 1 });
+  const histories = new Map(contacts.map((c) => [c._id, new Set((c.lifecycleHistory ?? []).map((h) => `${h.stage}:${new Date(h.at).getTime()}`))]));
   const confirmed = new Set<string>();
   for (const a of activities) {
     const ok =

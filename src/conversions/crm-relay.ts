@@ -18,6 +18,7 @@ import type { Client } from '@temporalio/client';
 import type { ApiContext } from '../api/context';
 import type { ConversionActivityRef } from '../../workflows/conversions-definitions';
 import { confirmedActivityIds, discardCrmActivities } from '../contacts/crm-activity';
+import { deleteByIds, findByIds } from '../db/by-ids';
 import type { Models } from '../db/models';
 import type { CrmActivityOutboxDoc } from '../db/models/crm-activity';
 import type { ConversionTrigger } from '../domain/conversions';
@@ -52,8 +53,11 @@ export async function deliverCrmActivities(deps: RelayDeps, options: { ids?: rea
   const { models } = deps;
   const ids = options.ids?.filter((id) => !inFlight.has(id));
   if (ids !== undefined && ids.length === 0) return { picked: 0, delivered: 0, waiting: 0, discarded: 0 };
-  const query = models.CrmActivityOutbox.find(ids ? { _id: { $in: ids } } : {});
-  const rows = (await (ids ? query : query.sort({ createdAt: 1 }).limit(RELAY_BATCH)).lean<CrmActivityOutboxDoc[]>()).filter((row) => !inFlight.has(row._id));
+  // The fast path reads its rows by `_id` (findByIds): `$in` makes the embedded database scan the outbox.
+  const found = ids
+    ? await findByIds(models.CrmActivityOutbox, ids)
+    : await models.CrmActivityOutbox.find({}).sort({ createdAt: 1 }).limit(RELAY_BATCH).lean<CrmActivityOutboxDoc[]>();
+  const rows = found.filter((row) => !inFlight.has(row._id));
   for (const row of rows) inFlight.add(row._id);
   try {
     return await deliverRows(deps, rows);
@@ -107,7 +111,7 @@ async function deliverRows(deps: RelayDeps, rows: CrmActivityOutboxDoc[]): Promi
   }
 
   const done = ready.filter((row) => !failed.has(row._id)).map((row) => row._id);
-  if (done.length > 0) await models.CrmActivityOutbox.deleteMany({ _id: { $in: done } });
+  if (done.length > 0) await deleteByIds(models.CrmActivityOutbox, done);
   round.delivered = done.length;
   if (groups.size > 0) deps.logger.debug({ activities: done.length, definitions: groups.size }, 'crm activity routed to conversion events');
   for (const [id, message] of failed) {

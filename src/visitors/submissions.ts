@@ -183,9 +183,9 @@ export async function submitForm(models: SubmissionModels, input: SubmissionInpu
     await models.Visitor.updateOne({ _id: token }, { $set: { identity: identityDoc(tied) } });
     if (decision.tieEarlierPageViews) {
       await models.PageView.updateMany({ visitorToken: token, contactId: null }, { $set: { contactId: contactId! } });
+      // The submission's session is one of this visitor's: tied here with the others.
       await models.WebSession.updateMany({ visitorToken: token, contactId: null }, { $set: { contactId: contactId! } });
-    }
-    if (sessionId !== null) await models.WebSession.updateOne({ _id: sessionId, contactId: null }, { $set: { contactId: contactId! } });
+    } else if (sessionId !== null) await models.WebSession.updateOne({ _id: sessionId, contactId: null }, { $set: { contactId: contactId! } });
   }
 
   await refreshContactAttribution(models, contactId!, input.at);
