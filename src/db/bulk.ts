@@ -69,8 +69,8 @@ export async function insertRows(model: { collection: { insertMany(docs: object[
   return duplicates;
 }
 
-/** Runs `work` over `items`, at most `width` at a time; one promise per lane. */
-function lanes<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void>[] {
+/** Runs `work` over `items`, at most `width` at a time; one promise per lane (each lane stops at its first failure). */
+export function lanes<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void>[] {
   let next = 0;
   const lane = async () => {
     while (next < items.length) await work(items[next++]!);

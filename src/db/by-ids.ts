@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation, Model } from 'mongoose';
-import { bulkWriteInChunks } from './bulk';
+import { bulkWriteInChunks, lanes } from './bulk';
 import { traitsOfConnection } from './flavor';
 
 /** Equality lookups in flight at once per call on FerretDB. */
@@ -18,13 +18,10 @@ export async function findByIds<T>(model: Model<T>, ids: readonly string[], proj
     return model.find({ _id: { $in: unique } }, projection).lean<T[]>();
   }
   const found: T[] = [];
-  const queue = [...unique];
   await Promise.all(
-    Array.from({ length: Math.min(LOOKUPS_IN_FLIGHT, queue.length) }, async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        const doc = await model.findOne({ _id: id }, projection).lean<T>();
-        if (doc) found.push(doc);
-      }
+    lanes(unique, LOOKUPS_IN_FLIGHT, async (id) => {
+      const doc = await model.findOne({ _id: id }, projection).lean<T>();
+      if (doc) found.push(doc);
     }),
   );
   return found;
