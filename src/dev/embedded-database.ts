@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -74,8 +75,8 @@ export async function startEmbeddedPostgres(options: PostgresOptions): Promise<S
     // Once per data folder (about half a second): a test run or `npm start` after the first reuses it.
     const init = supervise('initdb', bin.initdb, ['-D', options.dataDir, '-U', PG_USER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], { logFile: options.logFile, ...(user ? { user } : {}) });
     if ((await init.exited) !== 0) throw new Error(`PostgreSQL initdb failed; see ${options.logFile}`);
-    installGinIndexTrigger(bin.postgres, options.dataDir, user);
   }
+  installTableSettings(bin.postgres, options.dataDir, user);
   let ready = false;
   const proc = supervise(
     'postgres',
@@ -105,12 +106,21 @@ export async function startEmbeddedPostgres(options: PostgresOptions): Promise<S
   return { ...proc, url: `postgres://${PG_USER}@127.0.0.1:${options.port}/postgres` };
 }
 
-/** Installed in single-user mode right after initdb: no client library needed, nothing listening yet. */
-function installGinIndexTrigger(postgres: string, dataDir: string, user: { uid: number; gid: number } | undefined): void {
-  const sql = fs.readFileSync(path.join(__dirname, 'sql', 'ferretdb-gin-indexes.sql'), 'utf8');
+/**
+ * `sql/ferretdb-tables.sql`, in single-user mode before the server starts (no client library needed,
+ * nothing listening yet): after initdb, and again in a data folder that ran an older version of the
+ * file (the file is idempotent; a marker in the data folder holds the hash of the version that ran).
+ */
+function installTableSettings(postgres: string, dataDir: string, user: { uid: number; gid: number } | undefined): void {
+  const sql = fs.readFileSync(path.join(__dirname, 'sql', 'ferretdb-tables.sql'), 'utf8');
+  const marker = path.join(dataDir, 'adtrack-tables.sql.sha256');
+  const hash = createHash('sha256').update(sql).digest('hex');
+  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').trim() === hash) return;
   const run = spawnSync(postgres, ['--single', '-j', '-D', dataDir, 'postgres'], { input: sql, encoding: 'utf8', ...(user ?? {}) });
   const output = `${run.stdout}${run.stderr}`;
-  if (run.status !== 0 || /\b(ERROR|FATAL):/.test(output)) throw new Error(`PostgreSQL: installing the index trigger failed: ${output}`);
+  if (run.status !== 0 || /\b(ERROR|FATAL):/.test(output)) throw new Error(`PostgreSQL: installing the table settings failed: ${output}`);
+  fs.writeFileSync(marker, `${hash}\n`);
+  if (user) fs.chownSync(marker, user.uid, user.gid);
 }
 
 async function postgresBinaries(): Promise<{ initdb: string; postgres: string }> {

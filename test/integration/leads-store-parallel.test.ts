@@ -4,6 +4,8 @@ import { storeLeads } from '../../src/contacts/leads';
 import { insertRows } from '../../src/db/bulk';
 import { registerTraits } from '../../src/db/flavor';
 import { createModels, type Models } from '../../src/db/models';
+import { normaliseContact, type ContactDoc } from '../../src/db/models/contact';
+import { presentContact } from '../../src/contacts/present';
 import type { NetworkLead } from '../../src/networks/types';
 import { useStack } from '../support/stack';
 
@@ -91,6 +93,40 @@ describe('Lead page inserts in parallel (issue 12 item 0)', () => {
     // The same page again (a retried activity): nothing new, nothing doubled.
     expect(await storeLeads(models, 'facebook:act_parallel', leads, 'poll')).toMatchObject({ stored: 0, contactsCreated: 0 });
     expect(await stack.db.models.Lead.countDocuments({ _id: { $in: ids } })).toBe(PAGE);
+  });
+
+  it('issue 12 item 0: a lead-ad contact is stored without its empty fields, and reads as a whole contact', async () => {
+    const only = { ...lead(900), leadId: 'slim-1', fields: { email: 'slim.1@example.com' } };
+    const result = await storeLeads(models, 'facebook:act_slim', [only], 'poll');
+    expect(result).toMatchObject({ stored: 1, contactsCreated: 1 });
+    const { contactId } = (await stack.db.models.Lead.findById('facebook:slim-1', { contactId: 1 }).lean())!;
+    const raw = (await stack.db.connection.db!.collection('contacts').findOne({ _id: contactId as never })) as unknown as ContactDoc;
+    const empty = Object.entries(raw).filter(([, v]) => v === null || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && !(v instanceof Date) && Object.keys(v).length === 0));
+    expect(empty).toEqual([]);
+    for (const field of ['phone', 'firstName', 'visitorTokens', 'clickIds', 'properties', 'lastSubmission', 'firstTouch', 'influencedCampaigns']) expect(raw, field).not.toHaveProperty(field);
+    expect(raw).toMatchObject({ email: 'slim.1@example.com', emails: ['slim.1@example.com'], leadKeys: ['facebook:slim-1'], fbLeadId: 'slim-1', lifecycleStage: 'lead', source: 'lead_ad' });
+    expect(raw.attribution).toMatchObject({ attributed: true, reason: 'LEAD_AD', candidate: null, sessionId: null });
+
+    // What the API presents (it reads contacts through normaliseContact): every field, empty ones as before.
+    expect(presentContact(normaliseContact(raw))).toMatchObject({
+      email: 'slim.1@example.com',
+      phone: null,
+      firstName: null,
+      company: null,
+      properties: {},
+      clickIds: { gclid: null, gbraid: null, wbraid: null, fbclid: null, li_fat_id: null },
+      lastSubmission: null,
+      attributed: true,
+      attributedAd: 'facebook:ad-parallel',
+    });
+
+    // Merged into later (a second lead of the same person): the missing fields are created as needed.
+    const again = { ...only, leadId: 'slim-2', fields: { email: 'slim.1@example.com', phone_number: '+15550001111', custom_question: 'yes' } };
+    expect(await storeLeads(models, 'facebook:act_slim', [again], 'poll')).toMatchObject({ stored: 1, contactsCreated: 0 });
+    const merged = (await stack.db.models.Contact.findById(contactId).lean<ContactDoc>())!;
+    expect(merged.phone).toBe('+15550001111');
+    expect(merged.properties).toEqual({ custom_question: 'yes' });
+    expect([...merged.leadKeys].sort()).toEqual(['facebook:slim-1', 'facebook:slim-2']);
   });
 
   it('issue 12 item 0: documents that exist already are reported by position, whichever concurrent chunk held them', async () => {
