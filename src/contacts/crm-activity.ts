@@ -8,6 +8,7 @@
  */
 import type { LifecycleStage } from '../domain/contacts';
 import { insertRows } from '../db/bulk';
+import { withoutEmptyFields } from '../db/empty-fields';
 import { deleteByIds, findByIds } from '../db/by-ids';
 import type { Models } from '../db/models';
 import type { ContactDoc } from '../db/models/contact';
@@ -33,17 +34,17 @@ export function formSubmissionActivity(contactId: string, formId: string, submis
   return { _id: `form_submission:${submissionId}`, kind: 'form_submission', contactId, stage: null, formId, submissionId, at, via: 'form', createdAt: new Date() };
 }
 
-/** Records activities (the durable record and the outbox row); an activity recorded before stays as it is. */
+/**
+ * Records activities (the durable record and the outbox row); an activity recorded before stays as it
+ * is. Both rows leave out the fields of the other kind (null) and the outbox row its delivery state,
+ * which the first failed delivery adds (`attempts`, `lastError`, `deliveredTo`); readers default them
+ * (`toActivityRef`, the relay).
+ */
 export async function recordCrmActivities(models: CrmActivityModels, activities: readonly CrmActivityDoc[]): Promise<void> {
   if (activities.length === 0) return;
+  const rows = activities.map(withoutEmptyFields);
   // Both before the change they describe; neither depends on the other.
-  await Promise.all([
-    insertRows(models.CrmActivity, activities),
-    insertRows(
-      models.CrmActivityOutbox,
-      activities.map((activity) => ({ ...activity, attempts: 0, lastError: null, deliveredTo: [] })),
-    ),
-  ]);
+  await Promise.all([insertRows(models.CrmActivity, rows), insertRows(models.CrmActivityOutbox, rows)]);
 }
 
 /** The change did not happen (e.g. a concurrent stage change won): its records go. */
@@ -68,7 +69,7 @@ export async function confirmedActivityIds(models: Pick<Models, 'Contact' | 'For
   for (const a of activities) {
     const ok =
       a.kind === 'form_submission'
-        ? a.submissionId !== null && submissions.has(a.submissionId)
+        ? typeof a.submissionId === 'string' && submissions.has(a.submissionId)
         : histories.get(a.contactId)?.has(`${a.stage}:${new Date(a.at).getTime()}`) === true;
     if (ok) confirmed.add(a._id);
   }

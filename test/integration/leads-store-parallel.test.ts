@@ -1,6 +1,8 @@
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeLeads } from '../../src/contacts/leads';
+import { lifecycleActivity, recordCrmActivities } from '../../src/contacts/crm-activity';
+import { toActivityRef } from '../../src/conversions/routing';
 import { insertRows } from '../../src/db/bulk';
 import { registerTraits } from '../../src/db/flavor';
 import { createModels, type Models } from '../../src/db/models';
@@ -127,6 +129,20 @@ describe('Lead page inserts in parallel (issue 12 item 0)', () => {
     expect(merged.phone).toBe('+15550001111');
     expect(merged.properties).toEqual({ custom_question: 'yes' });
     expect([...merged.leadKeys].sort()).toEqual(['facebook:slim-1', 'facebook:slim-2']);
+  });
+
+  it('issue 12 item 0: CRM activity rows leave out the other kind\'s fields and the outbox its delivery state; both read back as the same activity', async () => {
+    const at = new Date('2026-03-01T10:00:00Z');
+    const activity = lifecycleActivity('slim-activity-contact', 'lead', at, 'lead_sync');
+    await recordCrmActivities(models, [activity]);
+    const raw = stack.db.connection.db!;
+    const record = await raw.collection<{ _id: string }>('crm_activities').findOne({ _id: activity._id });
+    // No contact has this stage change, so the relay leaves the row alone (it waits for the change).
+    const outbox = await raw.collection<{ _id: string }>('crm_activity_outbox').findOne({ _id: activity._id });
+    for (const row of [record, outbox]) {
+      expect(Object.keys(row!).sort()).toEqual(['_id', 'at', 'contactId', 'createdAt', 'kind', 'stage', 'via']);
+      expect(toActivityRef(row as never)).toEqual({ kind: 'lifecycle_stage', contactId: 'slim-activity-contact', stage: 'lead', at: at.toISOString() });
+    }
   });
 
   it('issue 12 item 0: documents that exist already are reported by position, whichever concurrent chunk held them', async () => {

@@ -27,11 +27,12 @@ export interface CrmActivityDoc {
   createdAt: Date;
 }
 
+/** The delivery state is absent until a delivery fails (rows are inserted without it). */
 export interface CrmActivityOutboxDoc extends CrmActivityDoc {
-  attempts: number;
-  lastError: string | null;
+  attempts?: number;
+  lastError?: string | null;
   /** Definitions that already acknowledged this activity (a partial delivery is not repeated for them). */
-  deliveredTo: string[];
+  deliveredTo?: string[];
 }
 
 const fields = {
