@@ -6,8 +6,9 @@
  * - the fast path: right after a write, the API delivers the activities it just recorded, in the
  *   background (the request does not wait for Temporal);
  * - the relay loop (`startCrmActivityRelay`, every CRM_OUTBOX_RELAY_SECONDS in the API process):
- *   whatever is still in the outbox, oldest first, in bounded batches — activities recorded by lead
- *   sync in the worker, and everything a Temporal or worker outage held back.
+ *   whatever is still in the outbox, in bounded batches (oldest first where the database sorts
+ *   cheaply) — activities recorded by lead sync in the worker, and everything a Temporal or worker
+ *   outage held back.
  *
  * At least once, never lost: a crash or a failed signal leaves the row for the next round. Twice is
  * harmless: the conversion workflow derives the same event id from the same activity and the ledger
@@ -19,6 +20,7 @@ import type { ApiContext } from '../api/context';
 import type { ConversionActivityRef } from '../../workflows/conversions-definitions';
 import { confirmedActivityIds, discardCrmActivities } from '../contacts/crm-activity';
 import { deleteByIds, findByIds } from '../db/by-ids';
+import { traitsOfConnection } from '../db/flavor';
 import type { Models } from '../db/models';
 import type { CrmActivityOutboxDoc } from '../db/models/crm-activity';
 import type { ConversionTrigger } from '../domain/conversions';
@@ -54,9 +56,7 @@ export async function deliverCrmActivities(deps: RelayDeps, options: { ids?: rea
   const ids = options.ids?.filter((id) => !inFlight.has(id));
   if (ids !== undefined && ids.length === 0) return { picked: 0, delivered: 0, waiting: 0, discarded: 0 };
   // The fast path reads its rows by `_id` (findByIds): `$in` makes the embedded database scan the outbox.
-  const found = ids
-    ? await findByIds(models.CrmActivityOutbox, ids)
-    : await models.CrmActivityOutbox.find({}).sort({ createdAt: 1 }).limit(RELAY_BATCH).lean<CrmActivityOutboxDoc[]>();
+  const found = ids ? await findByIds(models.CrmActivityOutbox, ids) : await nextBatch(models.CrmActivityOutbox);
   const rows = found.filter((row) => !inFlight.has(row._id));
   for (const row of rows) inFlight.add(row._id);
   try {
@@ -64,6 +64,18 @@ export async function deliverCrmActivities(deps: RelayDeps, options: { ids?: rea
   } finally {
     for (const row of rows) inFlight.delete(row._id);
   }
+}
+
+/**
+ * The relay's next rows: oldest first where the database sorts from the `createdAt` index (MongoDB).
+ * FerretDB v1 pushes a limit down to PostgreSQL only for a find without filter and sort; sorted, it
+ * reads and sorts the whole outbox for every batch, so draining a 5,000-lead backfill's activity read
+ * 65,000 rows (14.5 CPU s, 10 s). There the batch is the first rows PostgreSQL finds: every row is
+ * still delivered (a delivered row leaves, a waiting one is read again next round, as when sorted).
+ */
+function nextBatch(outbox: Models['CrmActivityOutbox']): Promise<CrmActivityOutboxDoc[]> {
+  const query = outbox.find({}).limit(RELAY_BATCH);
+  return (traitsOfConnection(outbox.db).flavor === 'ferretdb' ? query : query.sort({ createdAt: 1 })).lean<CrmActivityOutboxDoc[]>().exec();
 }
 
 async function deliverRows(deps: RelayDeps, rows: CrmActivityOutboxDoc[]): Promise<RelayRound> {

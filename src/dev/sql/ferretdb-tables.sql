@@ -9,7 +9,7 @@
 --    collection drops both.
 -- 2. No compression of documents below a page. FerretDB stores a document as JSON with its type
 --    schema beside it, about 2.5 times its BSON size; PostgreSQL compresses any row over 2 KB with
---    pglz, which cost a quarter of PostgreSQL's CPU when a lead backfill inserted contacts (about
+--    pglz, which cost 15-25 % of PostgreSQL's CPU when a lead backfill inserted contacts (about
 --    4 KB each). toast_tuple_target 8160 (the largest allowed) keeps rows up to a page as they are:
 --    more disk, less CPU. Larger rows are compressed as before.
 CREATE OR REPLACE FUNCTION adtrack_gin_for_ferretdb_index() RETURNS event_trigger LANGUAGE plpgsql AS $fn$
