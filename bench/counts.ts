@@ -21,19 +21,26 @@ export async function countWork(stack: BenchStack, workflowIds: readonly string[
   return { requests, historyEvents, ...(stack.postgresUrl ? { db: await databaseCounts(stack.postgresUrl) } : {}) };
 }
 
-async function databaseCounts(url: string): Promise<NonNullable<WorkCounts['db']>> {
+/** One short-lived client on the PostgreSQL under FerretDB, for reading its statistics. */
+export async function withPostgres<T>(url: string, read: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
+    return await read(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function databaseCounts(url: string): Promise<NonNullable<WorkCounts['db']>> {
+  return withPostgres(url, async (client) => {
     // Statistics reach the views when a backend flushes them (about once a second): fine for windows of minutes.
     const { rows: [database] } = await client.query<{ transactions: string }>('SELECT sum(xact_commit)::text AS transactions FROM pg_stat_database');
     const { rows: [tables] } = await client.query<{ written: string; seq: string; idx: string }>(
       'SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::text AS written, coalesce(sum(seq_scan), 0)::text AS seq, coalesce(sum(idx_scan), 0)::text AS idx FROM pg_stat_user_tables',
     );
     return { transactions: Number(database?.transactions ?? 0), rowsWritten: Number(tables?.written ?? 0), seqScans: Number(tables?.seq ?? 0), indexScans: Number(tables?.idx ?? 0) };
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** `after − before`, per interval of `intervals`. */

@@ -4,10 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
-import { Client } from 'pg';
 import { freePort, waitFor } from '../../src/dev/processes';
 import { sample, type WatchedProcess } from '../cpu';
-import { countWork, perInterval } from '../counts';
+import { countWork, perInterval, withPostgres } from '../counts';
 import type { BenchStack } from '../harness';
 import type { BenchRow } from '../table';
 import type { Scenario } from './types';
@@ -73,15 +72,11 @@ async function storedOf(ids: readonly string[], exists: (id: string) => Promise<
 }
 
 /** Sequential scans so far per PostgreSQL table (FerretDB names a collection's table after it) and the table's rows. */
-async function seqScansByTable(url: string): Promise<Map<string, { scans: number; rows: number }>> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
+function seqScansByTable(url: string): Promise<Map<string, { scans: number; rows: number }>> {
+  return withPostgres(url, async (client) => {
     const { rows } = await client.query<{ name: string; scans: string; live: string }>('SELECT relname AS name, seq_scan::text AS scans, n_live_tup::text AS live FROM pg_stat_user_tables');
     return new Map(rows.map((row) => [row.name, { scans: Number(row.scans), rows: Number(row.live) }]));
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** The tables scanned during a window, most scanned first: whether a scan read a big table or a handful of rows. */

@@ -1,11 +1,9 @@
-import mongoose from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { lifecycleActivity, recordCrmActivities } from '../../src/contacts/crm-activity';
 import { deliverCrmActivities, RELAY_BATCH } from '../../src/conversions/crm-relay';
-import { registerTraits } from '../../src/db/flavor';
-import { createModels } from '../../src/db/models';
 import { createLogger } from '../../src/logging';
 import { explainQuery } from '../support/explain';
+import { useMonitoredDatabase } from '../support/monitored';
 import { useStack } from '../support/stack';
 
 /**
@@ -17,23 +15,17 @@ import { useStack } from '../support/stack';
  */
 describe('CRM relay batch read (issue 12)', () => {
   const stack = useStack();
-  let monitored: mongoose.Connection;
+  const monitored = useMonitoredDatabase(stack);
   const finds: Record<string, unknown>[] = [];
 
-  beforeAll(async () => {
-    monitored = mongoose.createConnection(stack.config.MONGODB_URI, { dbName: stack.db.connection.name, monitorCommands: true, autoIndex: false });
-    await monitored.asPromise();
-    registerTraits(monitored, stack.db.traits);
-    monitored.getClient().on('commandStarted', (event) => {
+  beforeAll(() => {
+    monitored.client.on('commandStarted', (event) => {
       if (event.commandName === 'find' && (event.command as { find: string }).find === 'crm_activity_outbox') finds.push(event.command);
     });
   });
-  afterAll(async () => {
-    await monitored?.close();
-  });
 
   it('issue 12: the relay reads a batch of the outbox that the database limits itself (FerretDB: limit pushed down; MongoDB: the createdAt index)', async () => {
-    const models = createModels(monitored);
+    const { models } = monitored;
     // Rows whose stage change no contact has yet: the relay reads them and leaves them waiting.
     const at = new Date();
     await recordCrmActivities(models, Array.from({ length: 3 }, (_, i) => lifecycleActivity(`relay-batch-${i}`, 'lead', at, 'lead_sync')));

@@ -1,14 +1,13 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import mongoose from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createAccountActivities } from '../../activities/accounts';
 import { createTrackingActivities, type SweepPageInput, type SweepPageResult } from '../../activities/tracking';
-import { registerTraits } from '../../src/db/flavor';
-import { createModels, type Models } from '../../src/db/models';
+import type { Models } from '../../src/db/models';
 import { insertRows } from '../../src/db/bulk';
 import { createActivityDeps } from '../../src/temporal/activity-deps';
 import { explainQuery, readsOf, type ExplainableCommand } from '../support/explain';
 import { useSandboxes } from '../support/sandboxes';
+import { useMonitoredDatabase } from '../support/monitored';
 import { useStack } from '../support/stack';
 import { seedAndConnect, waitForSweeps } from '../support/tracking-helpers';
 
@@ -98,23 +97,17 @@ describe("A sweep's database cost does not grow with other accounts' ads (issue 
   const sandboxes = useSandboxes();
   // Slow periodic sweeps: the account's own workflow stays out of the way of the measured sweeps.
   const stack = useStack({ env: () => ({ ...sandboxes.running.env, SWEEP_INTERVAL_SECONDS: '3600' }) });
-  let monitored: mongoose.Connection;
+  const monitored = useMonitoredDatabase(stack);
   const commands: Record<string, unknown>[] = [];
 
-  beforeAll(async () => {
-    monitored = mongoose.createConnection(stack.config.MONGODB_URI, { dbName: stack.db.connection.name, monitorCommands: true, autoIndex: false });
-    await monitored.asPromise();
-    registerTraits(monitored, stack.db.traits);
-    monitored.getClient().on('commandStarted', (event) => commands.push(event.command as Record<string, unknown>));
-  });
-  afterAll(async () => {
-    await monitored?.close();
+  beforeAll(() => {
+    monitored.client.on('commandStarted', (event) => commands.push(event.command));
   });
 
   it('counts the commands of a sweep (page + bookkeeping) with 1 and with 1,000 other accounts: equal, each read through an index', async () => {
     const { account } = await seedAndConnect(stack, sandboxes, 'facebook', { seed: 5450, accounts: 1, adsPerAccount: 40 });
     await waitForSweeps(stack, account.id, 1, 90_000);
-    const deps = createActivityDeps(stack.config, { ...stack.db, connection: monitored, models: createModels(monitored) });
+    const deps = createActivityDeps(stack.config, { ...stack.db, connection: monitored.connection, models: monitored.models });
     const tracking = createTrackingActivities(deps);
     const bookkeeping = createAccountActivities(deps);
     const sweep = async (run: string) => {

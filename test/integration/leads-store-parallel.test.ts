@@ -1,14 +1,12 @@
-import mongoose from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { storeLeads } from '../../src/contacts/leads';
 import { lifecycleActivity, recordCrmActivities } from '../../src/contacts/crm-activity';
 import { toActivityRef } from '../../src/conversions/routing';
 import { insertRows } from '../../src/db/bulk';
-import { registerTraits } from '../../src/db/flavor';
-import { createModels, type Models } from '../../src/db/models';
 import { normaliseContact, type ContactDoc } from '../../src/db/models/contact';
 import { presentContact } from '../../src/contacts/present';
 import type { NetworkLead } from '../../src/networks/types';
+import { useMonitoredDatabase } from '../support/monitored';
 import { useStack } from '../support/stack';
 
 /** The Facebook lead listing's page (activities/leads.ts). */
@@ -36,20 +34,15 @@ const lead = (i: number): NetworkLead => ({
  */
 describe('Lead page inserts in parallel (issue 12 item 0)', () => {
   const stack = useStack();
-  let monitored: mongoose.Connection;
-  let models: Models;
+  const monitored = useMonitoredDatabase(stack);
   const inFlight = new Map<string, number>();
   const peak = new Map<string, number>();
   /** Collections in the order their first insert started. */
   const firstInsert: string[] = [];
   const running = new Map<number, string>();
 
-  beforeAll(async () => {
-    monitored = mongoose.createConnection(stack.config.MONGODB_URI, { dbName: stack.db.connection.name, monitorCommands: true, autoIndex: false });
-    await monitored.asPromise();
-    registerTraits(monitored, stack.db.traits);
-    models = createModels(monitored);
-    const client = monitored.getClient();
+  beforeAll(() => {
+    const { client } = monitored;
     client.on('commandStarted', (event) => {
       if (event.commandName !== 'insert') return;
       const collection = String((event.command as { insert: string }).insert);
@@ -67,13 +60,10 @@ describe('Lead page inserts in parallel (issue 12 item 0)', () => {
     client.on('commandSucceeded', done);
     client.on('commandFailed', done);
   });
-  afterAll(async () => {
-    await monitored?.close();
-  });
 
   it(`issue 12 item 0: a page of ${PAGE} new leads goes out as ${CHUNK}-document inserts, up to ${IN_FLIGHT} at once per collection, each document once, activities before contacts before leads`, async () => {
     const leads = Array.from({ length: PAGE }, (_, i) => lead(i));
-    const result = await storeLeads(models, 'facebook:act_parallel', leads, 'poll');
+    const result = await storeLeads(monitored.models, 'facebook:act_parallel', leads, 'poll');
     expect(result).toMatchObject({ received: PAGE, stored: PAGE, contactsCreated: PAGE });
 
     for (const collection of ['contact_emails', 'crm_activities', 'crm_activity_outbox', 'contacts', 'leads']) {
@@ -93,13 +83,13 @@ describe('Lead page inserts in parallel (issue 12 item 0)', () => {
     expect(await stack.db.models.CrmActivity.countDocuments({ contactId: { $in: stored.map((l) => l.contactId!) } })).toBe(PAGE);
 
     // The same page again (a retried activity): nothing new, nothing doubled.
-    expect(await storeLeads(models, 'facebook:act_parallel', leads, 'poll')).toMatchObject({ stored: 0, contactsCreated: 0 });
+    expect(await storeLeads(monitored.models, 'facebook:act_parallel', leads, 'poll')).toMatchObject({ stored: 0, contactsCreated: 0 });
     expect(await stack.db.models.Lead.countDocuments({ _id: { $in: ids } })).toBe(PAGE);
   });
 
   it('issue 12 item 0: a lead-ad contact is stored without its empty fields, and reads as a whole contact', async () => {
     const only = { ...lead(900), leadId: 'slim-1', fields: { email: 'slim.1@example.com' } };
-    const result = await storeLeads(models, 'facebook:act_slim', [only], 'poll');
+    const result = await storeLeads(monitored.models, 'facebook:act_slim', [only], 'poll');
     expect(result).toMatchObject({ stored: 1, contactsCreated: 1 });
     const { contactId } = (await stack.db.models.Lead.findById('facebook:slim-1', { contactId: 1 }).lean())!;
     const raw = (await stack.db.connection.db!.collection('contacts').findOne({ _id: contactId as never })) as unknown as ContactDoc;
@@ -124,7 +114,7 @@ describe('Lead page inserts in parallel (issue 12 item 0)', () => {
 
     // Merged into later (a second lead of the same person): the missing fields are created as needed.
     const again = { ...only, leadId: 'slim-2', fields: { email: 'slim.1@example.com', phone_number: '+15550001111', custom_question: 'yes' } };
-    expect(await storeLeads(models, 'facebook:act_slim', [again], 'poll')).toMatchObject({ stored: 1, contactsCreated: 0 });
+    expect(await storeLeads(monitored.models, 'facebook:act_slim', [again], 'poll')).toMatchObject({ stored: 1, contactsCreated: 0 });
     const merged = (await stack.db.models.Contact.findById(contactId).lean<ContactDoc>())!;
     expect(merged.phone).toBe('+15550001111');
     expect(merged.properties).toEqual({ custom_question: 'yes' });
@@ -134,7 +124,7 @@ describe('Lead page inserts in parallel (issue 12 item 0)', () => {
   it('issue 12 item 0: CRM activity rows leave out the other kind\'s fields and the outbox its delivery state; both read back as the same activity', async () => {
     const at = new Date('2026-03-01T10:00:00Z');
     const activity = lifecycleActivity('slim-activity-contact', 'lead', at, 'lead_sync');
-    await recordCrmActivities(models, [activity]);
+    await recordCrmActivities(monitored.models, [activity]);
     const raw = stack.db.connection.db!;
     const record = await raw.collection<{ _id: string }>('crm_activities').findOne({ _id: activity._id });
     // No contact has this stage change, so the relay leaves the row alone (it waits for the change).
@@ -148,9 +138,9 @@ describe('Lead page inserts in parallel (issue 12 item 0)', () => {
   it('issue 12 item 0: documents that exist already are reported by position, whichever concurrent chunk held them', async () => {
     const docs = Array.from({ length: 450 }, (_, i) => ({ _id: `parallel-claim-${i}`, contactId: `c${i}`, createdAt: new Date() }));
     const existing = [3, 99, 100, 257, 301, 449];
-    await insertRows(models.ContactEmail, existing.map((i) => docs[i]!));
+    await insertRows(monitored.models.ContactEmail, existing.map((i) => docs[i]!));
     peak.clear();
-    const taken = await insertRows(models.ContactEmail, docs);
+    const taken = await insertRows(monitored.models.ContactEmail, docs);
     expect([...taken].sort((a, b) => a - b)).toEqual(existing);
     expect(peak.get('contact_emails')).toBeGreaterThan(1);
     expect(await stack.db.models.ContactEmail.countDocuments({ _id: { $in: docs.map((d) => d._id) } })).toBe(docs.length);

@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import mongoose from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { deliverCrmActivities } from '../../src/conversions/crm-relay';
 import { insertRows } from '../../src/db/bulk';
-import { registerTraits } from '../../src/db/flavor';
-import { createModels, type Models } from '../../src/db/models';
 import { createLogger } from '../../src/logging';
 import { submitForm } from '../../src/visitors/submissions';
 import { explainQuery, readsOf } from '../support/explain';
+import { useMonitoredDatabase } from '../support/monitored';
 import { eventually, useStack } from '../support/stack';
 
 const newToken = () => randomBytes(16).toString('hex');
@@ -23,19 +21,11 @@ const READ_WHOLE = new Set(['campaigns', 'campaign_associations']);
  */
 describe('VIS-2 a form submission costs the same with 1 and with thousands of other visitors (issue 12, P8)', () => {
   const stack = useStack({ env: () => ({ TRACKING_RATE_PER_MINUTE: '100000', TRACKING_RATE_BURST: '100000' }) });
-  let monitored: mongoose.Connection;
-  let models: Models;
+  const monitored = useMonitoredDatabase(stack);
   const commands: Record<string, unknown>[] = [];
 
-  beforeAll(async () => {
-    monitored = mongoose.createConnection(stack.config.MONGODB_URI, { dbName: stack.db.connection.name, monitorCommands: true, autoIndex: false });
-    await monitored.asPromise();
-    registerTraits(monitored, stack.db.traits);
-    models = createModels(monitored);
-    monitored.getClient().on('commandStarted', (event) => commands.push(event.command as Record<string, unknown>));
-  });
-  afterAll(async () => {
-    await monitored?.close();
+  beforeAll(() => {
+    monitored.client.on('commandStarted', (event) => commands.push(event.command));
   });
 
   /** What other visitors leave behind: anonymous and identified page views, their sessions, contacts and submissions. */
@@ -59,8 +49,8 @@ describe('VIS-2 a form submission costs the same with 1 and with thousands of ot
     }
     await eventually(async () => (await stack.db.models.WebSession.findOne({ visitorToken }).lean())?.pageViews === 3, { what: 'the page views rolled up' });
     commands.length = 0;
-    const result = await submitForm(models, { formId, email: `${visitorToken}@example.com`, fields: { firstname: 'Ada' }, pageUrl: 'https://shop.example.com/contact', visitorToken, submissionId: visitorToken, userAgent: null, ip: null, at: new Date() });
-    await deliverCrmActivities({ models, temporal: stack.client, taskQueue: stack.taskQueue, logger: createLogger({ level: 'silent' }) }, { ids: result.activityIds });
+    const result = await submitForm(monitored.models, { formId, email: `${visitorToken}@example.com`, fields: { firstname: 'Ada' }, pageUrl: 'https://shop.example.com/contact', visitorToken, submissionId: visitorToken, userAgent: null, ip: null, at: new Date() });
+    await deliverCrmActivities({ models: monitored.models, temporal: stack.client, taskQueue: stack.taskQueue, logger: createLogger({ level: 'silent' }) }, { ids: result.activityIds });
     // The visitor's own page views now belong to the new contact.
     expect(await stack.db.models.PageView.countDocuments({ visitorToken, contactId: result.contactId })).toBe(3);
     return commands.splice(0).filter((c) => !('hello' in c || 'ismaster' in c || 'endSessions' in c));
